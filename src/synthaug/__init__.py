@@ -1,0 +1,23 @@
+"""synthaug: imbalanced classification with synthetic minority data.
+
+The library keeps three questions apart so that any answer to one combines with any answer
+to the others: what synthetic rows look like (:mod:`synthaug.generators`), how many to add
+(:mod:`synthaug.sizing`), and how a model is trained with them. Around them: balanced
+metrics (:mod:`synthaug.metrics`), bundled datasets (:mod:`synthaug.datasets`) and a
+command-line tool (``synthaug``).
+"""
+
+from synthaug._version import __version__
+from synthaug.sampler import ADASYN, SMOTE, BorderlineSMOTE, Oversampler, RandomOverSampler
+from synthaug.sizing import Gamma, resolve_counts
+
+__all__ = [
+    "ADASYN",
+    "SMOTE",
+    "BorderlineSMOTE",
+    "Gamma",
+    "Oversampler",
+    "RandomOverSampler",
+    "__version__",
+    "resolve_counts",
+]

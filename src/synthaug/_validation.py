@@ -1,0 +1,141 @@
+"""Input checks at the public boundary.
+
+Every public entry point (``Generator.fit``, ``Oversampler.fit_resample``, the CLI, the
+bench) validates here, once, and raises one of :mod:`synthaug.exceptions` with a message
+that names the problem and what to do. Internals trust what comes out of these functions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from synthaug.encoding import TableCodec
+from synthaug.exceptions import (
+    DataTypeError,
+    InvalidInputError,
+    InvalidParameterError,
+    NotEnoughSamplesError,
+)
+
+__all__ = ["check_finite", "check_n_neighbors", "check_target", "check_X_y"]
+
+
+def check_target(y: Any, *, min_classes: int = 2, what: str = "y") -> np.ndarray:
+    """Validate class labels and return them as a 1-D numpy array.
+
+    Accepts lists, numpy arrays, pandas Series (nullable dtypes included, as long as no
+    value is missing) and single-column DataFrames.
+    """
+    if isinstance(y, pd.DataFrame):
+        if y.shape[1] != 1:
+            raise InvalidInputError(f"{what} must be one column; got {y.shape[1]} columns.")
+        y = y.iloc[:, 0]
+    if isinstance(y, pd.Series):
+        if y.isna().any():
+            raise InvalidInputError(f"{what} has {int(y.isna().sum())} missing labels; "
+                                    "drop or label those rows first.")
+        if isinstance(y.dtype, pd.api.extensions.ExtensionDtype) and not isinstance(
+                y.dtype, pd.CategoricalDtype):
+            y = y.to_numpy(dtype=object)
+            y = np.asarray(y.tolist())
+        else:
+            y = y.to_numpy()
+    arr = np.asarray(y)
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        arr = arr.ravel()
+    if arr.ndim != 1:
+        raise InvalidInputError(f"{what} must be 1-dimensional; got shape {arr.shape}.")
+    if arr.size == 0:
+        raise InvalidInputError(f"{what} is empty.")
+    if arr.dtype.kind == "f" and not np.isfinite(arr).all():
+        raise InvalidInputError(f"{what} contains NaN or inf labels.")
+    if arr.dtype == object and pd.isna(arr).any():
+        raise InvalidInputError(f"{what} contains missing labels.")
+    if arr.dtype.kind == "f" and np.all(arr == np.round(arr)):
+        arr = arr.astype(np.int64)
+    elif arr.dtype.kind == "f":
+        raise InvalidInputError(
+            f"{what} holds continuous values; classification needs class labels.")
+    n_classes = len(np.unique(arr))
+    if n_classes < min_classes:
+        raise InvalidInputError(
+            f"{what} has only {n_classes} class ({np.unique(arr).tolist()}); at least "
+            f"{min_classes} classes are needed.")
+    return arr
+
+
+def check_finite(X_num: np.ndarray, columns: list[Any] | None = None,
+                 what: str = "X") -> None:
+    """Raise if a numeric matrix holds NaN or inf, naming the affected columns."""
+    if X_num.size == 0:
+        return
+    if np.isfinite(X_num.sum(axis=0)).all() and np.isfinite(X_num).all():
+        return
+    bad = np.flatnonzero(~np.isfinite(X_num).all(axis=0))
+    names = [columns[j] for j in bad] if columns is not None else bad.tolist()
+    n_nan = int(np.isnan(X_num).sum())
+    n_inf = int(np.isinf(X_num).sum())
+    raise InvalidInputError(
+        f"{what} contains {n_nan} NaN and {n_inf} infinite values (in columns "
+        f"{names[:10]}{' ...' if len(names) > 10 else ''}). Impute or drop them first; "
+        "synthaug does not guess missing values.")
+
+
+def check_X_y(X: Any, y: Any, *, categorical_features: Any = "auto",
+              codec: TableCodec | None = None
+              ) -> tuple[TableCodec, np.ndarray, np.ndarray, np.ndarray]:
+    """Validate a feature table and its labels.
+
+    Returns
+    -------
+    codec : TableCodec
+        Fitted on ``X`` (or the one given, already fitted).
+    X_num : ndarray of shape (n_samples, n_numeric), float64
+    X_cat : ndarray of shape (n_samples, n_categorical), int codes
+    y : ndarray of shape (n_samples,)
+    """
+    if X is None:
+        raise InvalidInputError("X is None.")
+    if hasattr(X, "toarray") and not isinstance(X, (np.ndarray, pd.DataFrame)):
+        raise DataTypeError("Sparse X is not supported; pass a dense array or DataFrame.")
+    if not isinstance(X, (np.ndarray, pd.DataFrame)):
+        try:
+            X = np.asarray(X)
+        except Exception as exc:  # pragma: no cover - exotic inputs
+            raise DataTypeError(f"Cannot read X as a table: {exc}") from exc
+    if isinstance(X, np.ndarray) and X.ndim != 2:
+        raise InvalidInputError(
+            f"X must be 2-dimensional (n_samples, n_features); got shape {X.shape}. "
+            "Use X.reshape(-1, 1) for a single feature.")
+    if X.shape[1] == 0:
+        raise InvalidInputError("X has no columns.")
+    y_arr = check_target(y)
+    if X.shape[0] != y_arr.shape[0]:
+        raise InvalidInputError(
+            f"X has {X.shape[0]} rows but y has {y_arr.shape[0]} labels.")
+    if codec is None:
+        codec = TableCodec(categorical_features).fit(X)
+    X_num, X_cat = codec.encode(X)
+    check_finite(X_num, [codec.columns_[j] for j in codec.numeric_idx_])
+    return codec, X_num, X_cat, y_arr
+
+
+def check_n_neighbors(n_rows: int, n_neighbors: Any, *, label: Any = None,
+                      param: str = "k_neighbors", within: str = "class") -> int:
+    """Check that ``n_rows`` rows leave room for ``n_neighbors`` neighbours of each row
+    (``n_rows >= n_neighbors + 1``), and say what to set when they do not."""
+    if isinstance(n_neighbors, bool) or not isinstance(n_neighbors, (int, np.integer)):
+        raise InvalidParameterError(f"{param} must be a positive integer, got {n_neighbors!r}.")
+    if n_neighbors < 1:
+        raise InvalidParameterError(f"{param} must be >= 1, got {n_neighbors}.")
+    if n_rows < n_neighbors + 1:
+        who = f"class {label!r}" if label is not None else "the data"
+        hint = (f"set {param} <= {n_rows - 1}" if n_rows >= 2 else
+                "use RandomGenerator (bootstrap), which needs no neighbours")
+        raise NotEnoughSamplesError(
+            f"{who} has {n_rows} row{'s' if n_rows != 1 else ''} in the {within}, but "
+            f"{param}={n_neighbors} needs at least {n_neighbors + 1}; {hint}.")
+    return int(n_neighbors)

@@ -1,0 +1,300 @@
+"""The one encoding of tabular input shared by every generator.
+
+A :class:`TableCodec` is fitted on the full feature table. It remembers the input's format
+(numpy array or pandas DataFrame, column names, dtypes) and splits the columns into
+
+* **numeric** columns, handed to generators as one float64 matrix, and
+* **categorical** columns, handed over as integer codes (one column of codes per feature).
+
+Generators work on that split, and the codec turns their output back into the input's
+format: integer columns are *rounded* (never truncated), categoricals stay categorical with
+the same categories, and pandas columns keep their names and dtypes.
+
+The SMOTENC-style helpers live here too, so that every interpolating generator treats
+categorical columns the same way: a neighbour space in which each mismatched category adds
+the squared median of the numeric standard deviations (Chawla et al., 2002), built sparse
+so that many levels never create a dense blow-up, and a vectorised vote that gives a new row
+the most frequent category among its seed's neighbours.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from synthaug.exceptions import DataTypeError, InvalidInputError, UnknownColumnError
+
+__all__ = ["TableCodec", "majority_vote", "neighbour_space"]
+
+
+def _is_categorical_dtype(dtype: Any) -> bool:
+    return (isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_object_dtype(dtype)
+            or pd.api.types.is_string_dtype(dtype) or pd.api.types.is_bool_dtype(dtype))
+
+
+def _is_numeric_dtype(dtype: Any) -> bool:
+    return (pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype))
+
+
+class TableCodec:
+    """Split a feature table into numeric and categorical parts and put it back together.
+
+    Parameters
+    ----------
+    categorical_features : "auto", None, or sequence of str, int or bool, default="auto"
+        Which columns are categorical: column names (pandas input), positions, a boolean
+        mask, ``None`` for none, or ``"auto"`` for pandas columns of category, object,
+        string or bool dtype (numpy input then has no categorical columns).
+
+    Attributes
+    ----------
+    is_frame_ : bool
+        Whether the fitted input was a pandas DataFrame.
+    columns_ : list
+        Column names (pandas) or positions (numpy).
+    categorical_mask_ : ndarray of bool
+        Which columns are categorical.
+    categories_ : list of ndarray
+        The categories of each categorical column, in code order.
+    """
+
+    def __init__(self, categorical_features: Any = "auto") -> None:
+        self.categorical_features = categorical_features
+
+    # ------------------------------------------------------------------ fitting
+    def fit(self, X: Any) -> TableCodec:
+        """Learn the format, the column split and the categories of ``X``."""
+        self.is_frame_ = isinstance(X, pd.DataFrame)
+        if self.is_frame_:
+            self.columns_ = list(X.columns)
+            self.dtypes_ = list(X.dtypes)
+            self.index_name_ = X.index.name
+        else:
+            arr = np.asarray(X)
+            if arr.ndim != 2:
+                raise InvalidInputError(
+                    f"X must be 2-dimensional (n_samples, n_features); got shape {arr.shape}.")
+            self.columns_ = list(range(arr.shape[1]))
+            self.dtypes_ = [arr.dtype] * arr.shape[1]
+            self.array_dtype_ = arr.dtype
+        self.categorical_mask_ = self._resolve_mask(X)
+        self.numeric_idx_ = np.flatnonzero(~self.categorical_mask_)
+        self.categorical_idx_ = np.flatnonzero(self.categorical_mask_)
+        for j in self.numeric_idx_:
+            if not self._column_is_numeric(X, j):
+                raise DataTypeError(
+                    f"Column {self.columns_[j]!r} has non-numeric dtype {self.dtypes_[j]} but "
+                    "is not declared categorical. Pass it in categorical_features (or use "
+                    "categorical_features='auto' with a pandas DataFrame), or encode it.")
+        self.categories_ = []
+        for j in self.categorical_idx_:
+            col = self._column(X, j)
+            if pd.isna(col).any():
+                raise InvalidInputError(
+                    f"Categorical column {self.columns_[j]!r} has missing values; impute them "
+                    "or make 'missing' a category of its own.")
+            dtype = self.dtypes_[j]
+            if isinstance(dtype, pd.CategoricalDtype):
+                cats = np.asarray(dtype.categories)
+            else:
+                cats = pd.unique(pd.Series(col, dtype=object)) if not isinstance(
+                    col, np.ndarray) or col.dtype == object else np.unique(col)
+                cats = np.asarray(sorted(cats, key=lambda v: (str(type(v)), v)), dtype=object)
+            self.categories_.append(cats)
+        self.n_features_in_ = len(self.columns_)
+        return self
+
+    def _resolve_mask(self, X: Any) -> np.ndarray:
+        d = len(self.columns_)
+        spec = self.categorical_features
+        mask = np.zeros(d, dtype=bool)
+        if spec is None:
+            return mask
+        if isinstance(spec, str):
+            if spec != "auto":
+                raise InvalidInputError(
+                    f"categorical_features must be 'auto', None, names, positions or a "
+                    f"boolean mask; got {spec!r}.")
+            if self.is_frame_:
+                mask[:] = [_is_categorical_dtype(dt) for dt in self.dtypes_]
+            return mask
+        items = list(spec) if isinstance(spec, (Sequence, np.ndarray, pd.Index)) else [spec]
+        if len(items) == d and all(isinstance(v, (bool, np.bool_)) for v in items):
+            return np.asarray(items, dtype=bool)
+        for item in items:
+            if isinstance(item, (bool, np.bool_)):
+                raise InvalidInputError(
+                    f"A boolean categorical_features mask needs one entry per column "
+                    f"({d}); got {len(items)}.")
+            if isinstance(item, (int, np.integer)):
+                if not -d <= item < d:
+                    raise UnknownColumnError(
+                        f"categorical_features position {item} is out of range for "
+                        f"{d} columns.")
+                mask[int(item)] = True
+            elif self.is_frame_ and item in self.columns_:
+                mask[self.columns_.index(item)] = True
+            else:
+                known = self.columns_ if self.is_frame_ else "positions 0.." + str(d - 1)
+                raise UnknownColumnError(
+                    f"categorical_features names column {item!r}, which is not in X "
+                    f"(columns: {known}).")
+        return mask
+
+    # ------------------------------------------------------------------ helpers
+    def _column(self, X: Any, j: int) -> Any:
+        if isinstance(X, pd.DataFrame):
+            return X.iloc[:, j].to_numpy()
+        return np.asarray(X)[:, j]
+
+    def _column_is_numeric(self, X: Any, j: int) -> bool:
+        if self.is_frame_:
+            return _is_numeric_dtype(self.dtypes_[j])
+        return np.issubdtype(self.array_dtype_, np.number) or self._object_is_numeric(X, j)
+
+    @staticmethod
+    def _object_is_numeric(X: Any, j: int) -> bool:
+        try:
+            np.asarray(np.asarray(X)[:, j], dtype=np.float64)
+        except (TypeError, ValueError):
+            return False
+        return True
+
+    @property
+    def n_numeric(self) -> int:
+        """Number of numeric columns."""
+        return len(self.numeric_idx_)
+
+    @property
+    def n_categorical(self) -> int:
+        """Number of categorical columns."""
+        return len(self.categorical_idx_)
+
+    # ------------------------------------------------------------------ encode / decode
+    def encode(self, X: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Return ``(X_num, X_cat)``: numeric columns as float64, categorical as codes.
+
+        A float64 numpy array with no categorical columns is returned as it is (no copy).
+        """
+        if self.is_frame_:
+            if self.n_categorical == 0 and all(
+                    dt == np.float64 for dt in self.dtypes_):
+                X_num = X.to_numpy(dtype=np.float64, copy=False)
+            else:
+                X_num = np.empty((len(X), self.n_numeric), dtype=np.float64)
+                for out_j, j in enumerate(self.numeric_idx_):
+                    X_num[:, out_j] = X.iloc[:, j].to_numpy(dtype=np.float64, na_value=np.nan)
+        else:
+            arr = np.asarray(X)
+            if self.n_categorical == 0:
+                X_num = arr if arr.dtype == np.float64 else arr.astype(np.float64)
+            else:
+                X_num = arr[:, self.numeric_idx_].astype(np.float64)
+        X_cat = np.empty((X_num.shape[0], self.n_categorical), dtype=np.int64)
+        for out_j, (j, cats) in enumerate(zip(self.categorical_idx_, self.categories_)):
+            col = self._column(X, j)
+            codes = pd.Categorical(col, categories=cats).codes
+            if (codes < 0).any():
+                raise InvalidInputError(
+                    f"Column {self.columns_[j]!r} holds values not seen when the codec was "
+                    "fitted.")
+            X_cat[:, out_j] = codes
+        return X_num, X_cat
+
+    def decode(self, X_num: np.ndarray, X_cat: np.ndarray) -> Any:
+        """Turn numeric values and category codes back into the fitted input's format.
+
+        Integer columns are rounded to the nearest integer and clipped to their dtype's
+        range; categorical columns get their categories back.
+        """
+        n = X_num.shape[0]
+        if not self.is_frame_:
+            dtype = self.array_dtype_
+            if self.n_categorical == 0:
+                return _cast_numeric(X_num, dtype)
+            out = np.empty((n, self.n_features_in_), dtype=dtype)
+            if self.n_numeric:
+                out[:, self.numeric_idx_] = _cast_numeric(X_num, dtype) if np.issubdtype(
+                    dtype, np.number) else X_num
+            for out_j, (j, cats) in enumerate(zip(self.categorical_idx_, self.categories_)):
+                out[:, j] = cats[X_cat[:, out_j]]
+            return out
+        data: dict[Any, Any] = {}
+        num_pos = {j: k for k, j in enumerate(self.numeric_idx_)}
+        cat_pos = {j: k for k, j in enumerate(self.categorical_idx_)}
+        for j, (name, dtype) in enumerate(zip(self.columns_, self.dtypes_)):
+            if j in num_pos:
+                data[name] = pd.Series(_cast_numeric(X_num[:, num_pos[j]], dtype), copy=False)
+            else:
+                k = cat_pos[j]
+                values = self.categories_[k][X_cat[:, k]]
+                data[name] = pd.Series(values, dtype=object).astype(dtype)
+        frame = pd.DataFrame(data)
+        frame.columns = pd.Index(self.columns_)
+        return frame
+
+
+def _cast_numeric(values: np.ndarray, dtype: Any) -> Any:
+    """Cast float values to ``dtype``; integer targets are rounded and clipped, not truncated."""
+    if isinstance(dtype, pd.api.extensions.ExtensionDtype):
+        if pd.api.types.is_integer_dtype(dtype):
+            return pd.array(np.rint(values).astype(np.int64), dtype=dtype)
+        return pd.array(values, dtype=dtype)
+    dtype = np.dtype(dtype)
+    if np.issubdtype(dtype, np.integer):
+        info = np.iinfo(dtype)
+        return np.clip(np.rint(values), info.min, info.max).astype(dtype)
+    if values.dtype == dtype:
+        return values
+    return values.astype(dtype)
+
+
+def neighbour_space(X_num: np.ndarray, X_cat: np.ndarray, n_levels: Sequence[int],
+                    scale: float | None = None) -> tuple[Any, float]:
+    """The space in which mixed rows are compared, SMOTENC-style.
+
+    Numeric columns are used as they are. Each categorical column is one-hot encoded with
+    entries ``m / sqrt(2)``, where ``m`` is the median of the numeric columns' standard
+    deviations (or ``scale``), so that two rows with different categories in one column are
+    ``m**2`` apart in squared distance, as in SMOTENC. The result is sparse when there are
+    categorical columns, so many levels cost memory in proportion to the rows only.
+
+    Returns
+    -------
+    Z : ndarray or scipy.sparse.csr_matrix
+    scale : float
+        The ``m`` used (1.0 when there are no numeric columns or their deviations are 0).
+    """
+    if X_cat.shape[1] == 0:
+        return X_num, 1.0
+    if scale is None:
+        stds = X_num.std(axis=0) if X_num.shape[1] else np.array([])
+        scale = float(np.median(stds)) if stds.size else 1.0
+        if not np.isfinite(scale) or scale <= 0:
+            scale = 1.0
+    n = X_cat.shape[0]
+    offsets = np.concatenate([[0], np.cumsum(n_levels)[:-1]]).astype(np.int64)
+    cols = (X_cat + offsets[None, :]).ravel()
+    rows = np.repeat(np.arange(n), X_cat.shape[1])
+    vals = np.full(cols.size, scale / np.sqrt(2.0))
+    onehot = sp.csr_matrix((vals, (rows, cols)), shape=(n, int(np.sum(n_levels))))
+    Z = sp.hstack([sp.csr_matrix(X_num), onehot], format="csr")
+    return Z, scale
+
+
+def majority_vote(codes: np.ndarray) -> np.ndarray:
+    """Most frequent code in each row of ``codes`` (shape ``(m, k)``, columns ordered by
+    increasing distance); ties go to the value of the nearest neighbour among the tied.
+
+    Vectorised with an ``(m, k, k)`` comparison, so callers pass one chunk at a time.
+    """
+    m, k = codes.shape
+    if k == 0:
+        raise InvalidInputError("majority_vote needs at least one neighbour.")
+    counts = (codes[:, :, None] == codes[:, None, :]).sum(axis=2)
+    best = counts.argmax(axis=1)
+    return codes[np.arange(m), best]

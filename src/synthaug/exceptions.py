@@ -1,0 +1,70 @@
+"""The library's own error and warning types.
+
+Every error raised at synthaug's public boundary is one of these. Each subclasses the
+built-in type a scikit-learn user would expect (``ValueError`` or ``TypeError``), so
+``except ValueError`` keeps working, while ``except synthaug.exceptions.SynthaugError``
+catches only what the library itself raised.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "DataTypeError",
+    "InvalidInputError",
+    "InvalidParameterError",
+    "MissingDependencyError",
+    "NotEnoughSamplesError",
+    "NotFittedError",
+    "SamplingStrategyError",
+    "SynthaugError",
+    "SynthaugWarning",
+    "UnknownColumnError",
+    "UnknownMethodError",
+]
+
+
+class SynthaugError(Exception):
+    """Base class of every error raised by synthaug."""
+
+
+class InvalidInputError(SynthaugError, ValueError):
+    """The data given is unusable: NaN or inf values, one class only, wrong shape."""
+
+
+class DataTypeError(SynthaugError, TypeError):
+    """A column or array has a dtype the method cannot use (e.g. undeclared text)."""
+
+
+class UnknownColumnError(SynthaugError, KeyError, ValueError):
+    """A column named by the user (target, categorical feature) does not exist."""
+
+    def __str__(self) -> str:  # KeyError quotes its message; show it plainly
+        return str(self.args[0]) if self.args else ""
+
+
+class NotEnoughSamplesError(InvalidInputError):
+    """A class has too few rows for the requested neighbourhood size."""
+
+
+class SamplingStrategyError(SynthaugError, ValueError):
+    """A ``sampling_strategy`` that cannot be resolved into counts of new rows."""
+
+
+class InvalidParameterError(SynthaugError, ValueError):
+    """A constructor parameter is out of range or of the wrong kind."""
+
+
+class UnknownMethodError(SynthaugError, ValueError):
+    """A method or generator name that synthaug does not know."""
+
+
+class NotFittedError(SynthaugError, ValueError, AttributeError):
+    """A generator or estimator was used before ``fit``."""
+
+
+class MissingDependencyError(SynthaugError, ImportError):
+    """An optional dependency (torch, transformers, dask) is needed but not installed."""
+
+
+class SynthaugWarning(UserWarning):
+    """Warnings issued by synthaug (e.g. a dataset loader skipped)."""

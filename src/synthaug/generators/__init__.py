@@ -1,0 +1,25 @@
+"""Generators: what synthetic rows look like.
+
+Every generator follows one protocol (:class:`BaseGenerator`): ``fit(X, y, target_class=c)``
+once, then ``sample(n, random_state=s)`` any number of times, each sample a prefix of every
+larger one drawn with the same seed.
+"""
+
+from synthaug.generators.base import BaseGenerator
+from synthaug.generators.bootstrap import JitterGenerator, RandomGenerator
+from synthaug.generators.gaussian import GaussianGenerator
+from synthaug.generators.smote import (
+    ADASYNGenerator,
+    BorderlineSMOTEGenerator,
+    SMOTEGenerator,
+)
+
+__all__ = [
+    "ADASYNGenerator",
+    "BaseGenerator",
+    "BorderlineSMOTEGenerator",
+    "GaussianGenerator",
+    "JitterGenerator",
+    "RandomGenerator",
+    "SMOTEGenerator",
+]

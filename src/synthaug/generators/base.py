@@ -1,0 +1,173 @@
+"""The Generator protocol and the base class every generator builds on.
+
+A generator learns, once, how to make rows of one class, and then draws any number of them:
+
+>>> gen = SMOTEGenerator(k_neighbors=5).fit(X, y, target_class=1)   # doctest: +SKIP
+>>> X_new = gen.sample(500, random_state=0)                          # doctest: +SKIP
+
+``sample`` is *prefix-consistent*: ``sample(m, random_state=s)`` equals the first ``m`` rows
+of ``sample(n, random_state=s)``. :class:`BaseGenerator` builds this in by producing rows in
+fixed-size chunks, each with its own random stream (:func:`synthaug._random.chunk_streams`),
+so a subclass only writes ``_fit`` and ``_sample_chunk``.
+
+Input validation and the split into numeric and categorical columns happen here, once, via
+:func:`synthaug._validation.check_X_y` and :class:`synthaug.encoding.TableCodec`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator
+
+from synthaug._random import chunk_streams, to_entropy
+from synthaug._validation import check_X_y
+from synthaug.encoding import TableCodec
+from synthaug.exceptions import InvalidInputError, InvalidParameterError, NotFittedError
+
+__all__ = ["BaseGenerator", "default_target_class"]
+
+
+def default_target_class(y: np.ndarray) -> Any:
+    """The class a generator models when none is named: the smallest class (ties: the
+    largest label, so that 0/1 data with equal counts targets 1)."""
+    labels, counts = np.unique(y, return_counts=True)
+    smallest = counts.min()
+    return labels[counts == smallest][-1].item()
+
+
+class BaseGenerator(BaseEstimator):
+    """Base class of synthaug's generators.
+
+    Subclasses implement
+
+    * ``_fit(X_num, X_cat, y, target_class)``: learn from validated data. ``X_num`` is the
+      float64 matrix of numeric columns, ``X_cat`` the integer codes of the categorical
+      columns (``self.codec_.categories_`` holds their levels), ``y`` the labels.
+    * ``_sample_chunk(rng, size) -> (num, cat)``: exactly ``size`` new rows, drawn from
+      ``rng`` alone.
+
+    Class attributes
+    ----------------
+    chunk_size : int
+        Rows per random stream. Cheap generators use large chunks; costly ones (neural,
+        LLM) small ones, since a partial last chunk is still drawn whole.
+    multiclass_native : bool
+        True for generators that model every class at once (fit with
+        ``target_class=None``, then ``sample(n, target_class=c)``).
+    handles_categorical : {"encoded", "native"}
+        "encoded": categorical columns come as codes through the shared codec.
+    """
+
+    chunk_size: int = 4096
+    multiclass_native: bool = False
+    handles_categorical: str = "encoded"
+
+    # ------------------------------------------------------------------ public API
+    def fit(self, X: Any, y: Any, *, target_class: Any = None,
+            categorical_features: Any = "auto") -> BaseGenerator:
+        """Learn to generate rows of ``target_class``.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            All rows, every class (some generators use the other classes).
+        y : array-like of shape (n_samples,)
+            Class labels.
+        target_class : label, optional
+            The class to generate; defaults to the smallest class.
+        categorical_features : "auto", None, names, positions or mask, default="auto"
+            Categorical columns (see :class:`synthaug.encoding.TableCodec`).
+
+        Returns
+        -------
+        self
+        """
+        codec, X_num, X_cat, y_arr = check_X_y(X, y, categorical_features=categorical_features)
+        return self._fit_encoded(codec, X_num, X_cat, y_arr, target_class)
+
+    def sample(self, n: int, *, random_state: Any = None) -> Any:
+        """Draw exactly ``n`` new rows of the target class.
+
+        Parameters
+        ----------
+        n : int
+            Number of rows, ``n >= 0``.
+        random_state : None, int or numpy Generator, optional
+            Seed of this draw; defaults to the generator's own ``random_state``. The same
+            seed gives the same rows, and a smaller ``n`` gives a prefix of a larger one.
+
+        Returns
+        -------
+        ndarray or DataFrame of shape (n, n_features)
+            In the format of the ``X`` given to ``fit``.
+        """
+        X_num, X_cat = self.sample_encoded(n, random_state=random_state)
+        return self.codec_.decode(X_num, X_cat)
+
+    # ------------------------------------------------------------------ internal API
+    def _fit_encoded(self, codec: TableCodec, X_num: np.ndarray, X_cat: np.ndarray,
+                     y: np.ndarray, target_class: Any) -> BaseGenerator:
+        """Fit on already validated, encoded data (used by ``Oversampler`` so that input is
+        validated once for all classes)."""
+        self._check_params()
+        if target_class is None and not self.multiclass_native:
+            target_class = default_target_class(y)
+        classes = np.unique(y)
+        if target_class is not None and target_class not in set(classes.tolist()):
+            raise InvalidInputError(
+                f"target_class={target_class!r} is not a label of y (labels: "
+                f"{classes.tolist()}).")
+        self.codec_ = codec
+        self.classes_ = classes
+        self.target_class_ = target_class
+        self.n_features_in_ = codec.n_features_in_
+        self._fit(X_num, X_cat, y, target_class)
+        self.is_fitted_ = True
+        return self
+
+    def sample_encoded(self, n: int, *, random_state: Any = None,
+                       out_num: np.ndarray | None = None,
+                       out_cat: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Draw ``n`` rows in the encoded space (float numeric part, categorical codes).
+
+        ``out_num`` / ``out_cat`` may be preallocated views to write into, which lets an
+        oversampler build its output without an intermediate copy.
+        """
+        if not getattr(self, "is_fitted_", False):
+            raise NotFittedError(f"This {type(self).__name__} is not fitted yet; call fit "
+                                 "first.")
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
+            raise InvalidParameterError(f"n must be an integer >= 0, got {n!r}.")
+        n = int(n)
+        seed = random_state if random_state is not None else getattr(self, "random_state", None)
+        entropy = to_entropy(seed)
+        if out_num is None:
+            out_num = np.empty((n, self.codec_.n_numeric), dtype=np.float64)
+        if out_cat is None:
+            out_cat = np.empty((n, self.codec_.n_categorical), dtype=np.int64)
+        for start, stop, rng in chunk_streams(entropy, n, self.chunk_size):
+            num, cat = self._sample_chunk(rng, self.chunk_size)
+            m = stop - start
+            out_num[start:stop] = num[:m]
+            if out_cat.shape[1]:
+                out_cat[start:stop] = cat[:m]
+        return out_num, out_cat
+
+    # ------------------------------------------------------------------ hooks
+    def _check_params(self) -> None:
+        """Validate constructor parameters (called at fit)."""
+
+    def _fit(self, X_num: np.ndarray, X_cat: np.ndarray, y: np.ndarray,
+             target_class: Any) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _sample_chunk(self, rng: np.random.Generator, size: int
+                      ) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
+        tags = super().__sklearn_tags__()
+        tags.non_deterministic = False
+        return tags

@@ -1,0 +1,273 @@
+"""The SMOTE family: SMOTE, Borderline-SMOTE and ADASYN on one interpolation core.
+
+All three make a new row as ``x_seed + u * (x_partner - x_seed)`` with ``u`` uniform; they
+differ only in which minority rows may be seeds, how often each is chosen, and which rows
+may be partners. :class:`_InterpolationGenerator` holds that core (vectorised, one chunk
+at a time); each public class only decides seeds, weights and partners in ``_fit``.
+
+Categorical columns (SMOTENC-style, through :mod:`synthaug.encoding`): neighbours are
+searched in the shared mixed neighbour space, and a new row takes, in each categorical
+column, the most frequent value among its seed's ``k`` nearest same-class neighbours.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+
+from synthaug._validation import check_n_neighbors
+from synthaug.encoding import majority_vote, neighbour_space
+from synthaug.exceptions import InvalidParameterError, SynthaugWarning
+from synthaug.generators.base import BaseGenerator
+from synthaug.neighbors import kneighbors
+
+__all__ = ["ADASYNGenerator", "BorderlineSMOTEGenerator", "SMOTEGenerator"]
+
+
+class _InterpolationGenerator(BaseGenerator):
+    """Shared state and sampling of the SMOTE family.
+
+    ``_fit`` of a subclass sets, through :meth:`_set_core`:
+
+    * ``seeds_`` (n_seeds,): indices, among the target-class rows, of the rows that may seed
+      new points, and ``seed_weights_`` (probabilities, or None for uniform);
+    * ``partners_`` (n_seeds, k): for each seed, indices into the partner pool
+      (``_pool_num``), and ``partner_gap_`` (the upper bound of ``u`` per partner, or a
+      scalar 1.0);
+    * ``vote_neighbors_`` (n_seeds, k): same-class neighbours used for categorical votes.
+    """
+
+    def _class_space(self, X_num: np.ndarray, X_cat: np.ndarray, mask: np.ndarray
+                     ) -> tuple[Any, float]:
+        levels = [len(c) for c in self.codec_.categories_]
+        return neighbour_space(X_num[mask], X_cat[mask], levels)
+
+    def _all_space(self, X_num: np.ndarray, X_cat: np.ndarray, scale: float) -> Any:
+        levels = [len(c) for c in self.codec_.categories_]
+        return neighbour_space(X_num, X_cat, levels, scale=scale)[0]
+
+    def _set_core(self, *, class_num: np.ndarray, class_cat: np.ndarray, seeds: np.ndarray,
+                  seed_weights: np.ndarray | None, partners: np.ndarray,
+                  pool_num: np.ndarray, partner_gap: Any, vote_neighbors: np.ndarray) -> None:
+        self.seeds_ = np.asarray(seeds, dtype=np.intp)
+        self.seed_weights_ = seed_weights
+        self.partners_ = np.asarray(partners, dtype=np.intp)
+        self.partner_gap_ = partner_gap
+        self.vote_neighbors_ = np.asarray(vote_neighbors, dtype=np.intp)
+        self._seed_num = np.ascontiguousarray(class_num[self.seeds_])
+        self._pool_num = pool_num
+        self._class_cat = class_cat
+        self._seed_cdf = None if seed_weights is None else np.cumsum(seed_weights)
+
+    def _sample_chunk(self, rng: np.random.Generator, size: int
+                      ) -> tuple[np.ndarray, np.ndarray]:
+        n_seeds, k = self.partners_.shape
+        if self._seed_cdf is None:
+            s = rng.integers(0, n_seeds, size)
+        else:
+            s = np.searchsorted(self._seed_cdf, rng.random(size) * self._seed_cdf[-1],
+                                side="right")
+            np.minimum(s, n_seeds - 1, out=s)
+        j = rng.integers(0, k, size)
+        u = rng.random(size)
+        partner = self.partners_[s, j]
+        if not np.isscalar(self.partner_gap_):
+            u *= self.partner_gap_[s, j]
+        base = self._seed_num[s]
+        num = self._pool_num[partner]
+        num -= base
+        num *= u[:, None]
+        num += base
+        cat = np.empty((size, self._class_cat.shape[1]), dtype=np.int64)
+        if cat.shape[1]:
+            voters = self.vote_neighbors_[s]
+            for c in range(cat.shape[1]):
+                cat[:, c] = majority_vote(self._class_cat[voters, c])
+        return num, cat
+
+
+class SMOTEGenerator(_InterpolationGenerator):
+    """SMOTE: interpolate between a minority row and one of its k nearest minority neighbours.
+
+    Seeds are drawn uniformly from the target class, a partner uniformly from the seed's
+    ``k_neighbors`` nearest same-class rows, and the new row lies at a uniform position on
+    the segment between them (Chawla et al., 2002). With categorical columns it behaves as
+    SMOTENC.
+
+    Parameters
+    ----------
+    k_neighbors : int, default=5
+        Number of same-class neighbours a partner is drawn from.
+    random_state : None, int or Generator, optional
+        Default seed of :meth:`sample`.
+
+    Attributes
+    ----------
+    neighbors_ : ndarray of shape (n_class, k_neighbors)
+        Indices (within the target class) of each row's nearest neighbours.
+    """
+
+    chunk_size = 4096
+
+    def __init__(self, k_neighbors: int = 5, random_state: Any = None) -> None:
+        self.k_neighbors = k_neighbors
+        self.random_state = random_state
+
+    def _fit(self, X_num, X_cat, y, target_class):  # type: ignore[no-untyped-def]
+        mask = y == target_class
+        n_c = int(mask.sum())
+        k = check_n_neighbors(n_c, self.k_neighbors, label=target_class)
+        Z, _ = self._class_space(X_num, X_cat, mask)
+        self.neighbors_ = kneighbors(Z, k)
+        class_num = X_num[mask]
+        self._set_core(class_num=class_num, class_cat=X_cat[mask], seeds=np.arange(n_c),
+                       seed_weights=None, partners=self.neighbors_, pool_num=class_num,
+                       partner_gap=1.0, vote_neighbors=self.neighbors_)
+
+
+class BorderlineSMOTEGenerator(_InterpolationGenerator):
+    """Borderline-SMOTE: SMOTE seeded only from minority rows near the class border.
+
+    A target-class row is *in danger* when at least half, but not all, of its
+    ``m_neighbors`` nearest rows (all classes) belong to other classes; rows whose
+    neighbours all belong to other classes are treated as noise and never seed (Han et al.,
+    2005). Seeds are drawn uniformly from the danger set.
+
+    * ``kind="borderline-1"``: partners are the seed's ``k_neighbors`` nearest same-class
+      rows, ``u ~ U[0, 1)``.
+    * ``kind="borderline-2"``: partners are the seed's ``k_neighbors`` nearest rows of any
+      class; towards a row of another class the step is ``u ~ U[0, 0.5)``, so new rows stay
+      on the seed's side.
+
+    When no row is in danger (a cleanly separated class) the generator warns and seeds from
+    every non-noise row (every row if all are noise) instead of returning fewer rows.
+
+    Parameters
+    ----------
+    k_neighbors : int, default=5
+        Partner neighbourhood size.
+    m_neighbors : int, default=10
+        Neighbourhood size of the danger test.
+    kind : {"borderline-1", "borderline-2"}, default="borderline-1"
+    random_state : None, int or Generator, optional
+
+    Attributes
+    ----------
+    danger_mask_ : ndarray of bool, shape (n_class,)
+        Which target-class rows are in danger.
+    noise_mask_ : ndarray of bool, shape (n_class,)
+        Which target-class rows have only other-class neighbours.
+    seeds_ : ndarray
+        Target-class row indices that seed new rows.
+    """
+
+    def __init__(self, k_neighbors: int = 5, m_neighbors: int = 10,
+                 kind: str = "borderline-1", random_state: Any = None) -> None:
+        self.k_neighbors = k_neighbors
+        self.m_neighbors = m_neighbors
+        self.kind = kind
+        self.random_state = random_state
+
+    def _check_params(self) -> None:
+        if self.kind not in ("borderline-1", "borderline-2"):
+            raise InvalidParameterError(
+                f"kind must be 'borderline-1' or 'borderline-2', got {self.kind!r}.")
+
+    def _fit(self, X_num, X_cat, y, target_class):  # type: ignore[no-untyped-def]
+        mask = y == target_class
+        n_c = int(mask.sum())
+        k = check_n_neighbors(n_c, self.k_neighbors, label=target_class)
+        m = check_n_neighbors(len(y), self.m_neighbors, param="m_neighbors",
+                              within="data (all classes)")
+        class_idx = np.flatnonzero(mask)
+        Z_class, scale = self._class_space(X_num, X_cat, mask)
+        Z_all = self._all_space(X_num, X_cat, scale)
+        # One search over all rows serves the danger test and the borderline-2 partners.
+        m_search = max(m, k) if self.kind == "borderline-2" else m
+        nn_all = self._neighbors_in_all(Z_all, class_idx, m_search)
+        n_other = (~mask[nn_all[:, :m]]).sum(axis=1)
+        self.noise_mask_ = n_other == m
+        self.danger_mask_ = (n_other * 2 >= m) & ~self.noise_mask_
+        seeds = np.flatnonzero(self.danger_mask_)
+        if seeds.size == 0:
+            fallback = np.flatnonzero(~self.noise_mask_)
+            seeds = fallback if fallback.size else np.arange(n_c)
+            warnings.warn(
+                f"BorderlineSMOTE: no row of class {target_class!r} is in danger (near the "
+                f"border), so new rows are seeded from {seeds.size} non-noise rows, as plain "
+                "SMOTE would.", SynthaugWarning, stacklevel=3)
+        nn_class = kneighbors(Z_class, k)
+        class_num = X_num[mask]
+        if self.kind == "borderline-1":
+            self._set_core(class_num=class_num, class_cat=X_cat[mask], seeds=seeds,
+                           seed_weights=None, partners=nn_class[seeds], pool_num=class_num,
+                           partner_gap=1.0, vote_neighbors=nn_class[seeds])
+        else:
+            partners = nn_all[seeds, :k]
+            gap = np.where(mask[partners], 1.0, 0.5)
+            self._set_core(class_num=class_num, class_cat=X_cat[mask], seeds=seeds,
+                           seed_weights=None, partners=partners, pool_num=X_num,
+                           partner_gap=gap, vote_neighbors=nn_class[seeds])
+
+    @staticmethod
+    def _neighbors_in_all(Z_all: Any, class_idx: np.ndarray, k: int) -> np.ndarray:
+        """Nearest rows (all classes, self excluded) of each target-class row."""
+        nn = kneighbors(Z_all, k + 1, Z_all[class_idx])
+        is_self = nn == class_idx[:, None]
+        missing = ~is_self.any(axis=1)
+        is_self[missing, -1] = True
+        return nn[~is_self].reshape(len(class_idx), k)
+
+
+class ADASYNGenerator(_InterpolationGenerator):
+    """ADASYN: SMOTE with more seeds where the target class is harder to learn.
+
+    Each target-class row's weight is the share of other-class rows among its
+    ``k_neighbors`` nearest rows (all classes); seeds are drawn with probability
+    proportional to that weight (He et al., 2008), and partners are the seed's
+    ``k_neighbors`` nearest same-class rows. Rows with no other-class neighbour never seed.
+
+    The paper allocates ``round(w_i * n)`` rows to row ``i``; here seeds are drawn
+    independently with probabilities ``w_i`` (a multinomial allocation with the same
+    expectation), which keeps every sample a prefix of a larger one and always returns
+    exactly ``n`` rows. When no row has another-class neighbour the weights are uniform,
+    with a warning.
+
+    Parameters
+    ----------
+    k_neighbors : int, default=5
+    random_state : None, int or Generator, optional
+
+    Attributes
+    ----------
+    weights_ : ndarray of shape (n_class,)
+        Seed probabilities of the target-class rows (sum to 1).
+    """
+
+    def __init__(self, k_neighbors: int = 5, random_state: Any = None) -> None:
+        self.k_neighbors = k_neighbors
+        self.random_state = random_state
+
+    def _fit(self, X_num, X_cat, y, target_class):  # type: ignore[no-untyped-def]
+        mask = y == target_class
+        n_c = int(mask.sum())
+        k = check_n_neighbors(n_c, self.k_neighbors, label=target_class)
+        class_idx = np.flatnonzero(mask)
+        Z_class, scale = self._class_space(X_num, X_cat, mask)
+        Z_all = self._all_space(X_num, X_cat, scale)
+        nn_all = BorderlineSMOTEGenerator._neighbors_in_all(Z_all, class_idx, k)
+        hardness = (~mask[nn_all]).mean(axis=1)
+        if hardness.sum() == 0:
+            warnings.warn(
+                f"ADASYN: no row of class {target_class!r} has a neighbour of another class; "
+                "seeds are drawn uniformly, as in SMOTE.", SynthaugWarning, stacklevel=3)
+            hardness = np.ones(n_c)
+        self.weights_ = hardness / hardness.sum()
+        seeds = np.flatnonzero(self.weights_ > 0)
+        nn_class = kneighbors(Z_class, k)
+        class_num = X_num[mask]
+        self._set_core(class_num=class_num, class_cat=X_cat[mask], seeds=seeds,
+                       seed_weights=self.weights_[seeds], partners=nn_class[seeds],
+                       pool_num=class_num, partner_gap=1.0, vote_neighbors=nn_class[seeds])
