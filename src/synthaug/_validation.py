@@ -20,7 +20,7 @@ from synthaug.exceptions import (
     NotEnoughSamplesError,
 )
 
-__all__ = ["check_finite", "check_n_neighbors", "check_target", "check_X_y"]
+__all__ = ["check_X_y", "check_finite", "check_n_neighbors", "check_target"]
 
 
 def check_target(y: Any, *, min_classes: int = 2, what: str = "y") -> np.ndarray:

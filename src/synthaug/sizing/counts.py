@@ -32,7 +32,7 @@ ACCEPTED_FORMS = (
 
 def round_half_up(x: float) -> int:
     """Round to the nearest integer, halves away from zero (2.5 -> 3), unlike ``round``."""
-    return int(math.floor(x + 0.5))
+    return math.floor(x + 0.5)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,188 @@
+"""The ``synthaug`` command-line tool (typer).
+
+Commands: ``datasets list``, ``resample``. Errors of the library's own types are printed
+as one line and exit with status 2, never as a traceback. Output files are written to a
+temporary file beside the target and renamed into place, so an interrupted run never
+leaves a partial output file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from synthaug._version import __version__
+from synthaug.exceptions import InvalidInputError, SynthaugError
+
+app = typer.Typer(name="synthaug", no_args_is_help=True, add_completion=False,
+                  help="Imbalanced classification with synthetic minority data.")
+datasets_app = typer.Typer(no_args_is_help=True, help="Bundled benchmark datasets.")
+app.add_typer(datasets_app, name="datasets")
+
+console = Console()
+err_console = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _fail(message: str) -> None:
+    err_console.print(f"[bold red]error:[/bold red] {message}", highlight=False)
+    raise typer.Exit(code=2)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        console.print(f"synthaug {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(version: Annotated[bool, typer.Option(
+        "--version", callback=_version_callback, is_eager=True,
+        help="Show the version and exit.")] = False) -> None:
+    """synthaug: synthetic minority data for imbalanced classification."""
+
+
+# --------------------------------------------------------------------------- helpers
+def read_input(source: str, target: str | None) -> tuple[pd.DataFrame, pd.Series, str]:
+    """Read a CSV/Parquet file, or a bundled dataset when no file exists at ``source``.
+
+    Returns ``(X, y, description)``.
+    """
+    from synthaug.datasets import list_datasets, load_dataset, load_table
+
+    path = Path(source)
+    if path.exists():
+        if target is None:
+            raise InvalidInputError(f"{source} is a file: name its label column with --target.")
+        X, y = load_table(path, target)
+        return X, y, str(path)
+    names = set(list_datasets()["name"])
+    try:
+        X, y = load_dataset(source, as_frame=True)
+    except InvalidInputError as exc:
+        raise InvalidInputError(
+            f"{source!r} is neither an existing file nor a bundled dataset "
+            f"({len(names)} bundled; see `synthaug datasets list`). {exc}") from None
+    y = pd.Series(y, name=target or "target", index=X.index)
+    return X, y, f"bundled dataset {source}"
+
+
+def write_output(frame: pd.DataFrame, output: Path) -> None:
+    """Write CSV or Parquet atomically: to a temporary file, then rename."""
+    suffix = output.suffix.lower()
+    if suffix not in (".csv", ".parquet", ".pq"):
+        raise InvalidInputError(
+            f"Cannot tell the output format from {output.name!r}: use a .csv or .parquet "
+            "file name.")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
+    os.close(fd)
+    try:
+        if suffix == ".csv":
+            frame.to_csv(tmp, index=False)
+        else:
+            frame.to_parquet(tmp, index=False)
+        os.replace(tmp, output)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _counts_table(before: pd.Series, after: pd.Series) -> Table:
+    table = Table(title="class counts")
+    table.add_column("class")
+    table.add_column("before", justify="right")
+    table.add_column("after", justify="right")
+    table.add_column("added", justify="right")
+    b = before.value_counts()
+    a = after.value_counts()
+    for label in sorted(a.index, key=lambda v: (str(type(v)), v)):
+        nb, na = int(b.get(label, 0)), int(a.get(label, 0))
+        table.add_row(str(label), str(nb), str(na), str(na - nb))
+    return table
+
+
+# --------------------------------------------------------------------------- datasets
+@datasets_app.command("list")
+def datasets_list(
+    min_ir: Annotated[float | None, typer.Option(help="Minimum imbalance ratio.")] = None,
+    max_n: Annotated[int | None, typer.Option(help="Maximum number of rows.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List the bundled binary datasets (name, rows, features, minority, imbalance ratio)."""
+    from synthaug.datasets import list_datasets
+
+    try:
+        table = list_datasets(min_ir=min_ir, max_n=max_n)
+    except SynthaugError as exc:
+        _fail(str(exc))
+    if as_json:
+        sys.stdout.write(table.to_json(orient="records") + "\n")
+        return
+    out = Table(title=f"{len(table)} bundled binary datasets")
+    for col in table.columns:
+        out.add_column(str(col), justify="left" if col == "name" else "right")
+    for row in table.itertuples(index=False):
+        out.add_row(*[f"{v:.2f}" if isinstance(v, float) else str(v) for v in row])
+    console.print(out)
+
+
+# --------------------------------------------------------------------------- resample
+@app.command()
+def resample(
+    input: Annotated[str, typer.Argument(help="CSV/Parquet file, or a bundled dataset name.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="CSV or Parquet to write.")],
+    method: Annotated[str, typer.Option(help="Generator name, e.g. smote, adasyn.")] = "smote",
+    target: Annotated[str | None, typer.Option(help="Label column (files).")] = None,
+    param: Annotated[list[str] | None, typer.Option(
+        "--param", "-p", help="Generator parameter key=value (repeatable).")] = None,
+    sampling_strategy: Annotated[str, typer.Option(
+        help="auto, balance, a ratio like 0.8, gamma:1.5, minority, ...")] = "auto",
+    categorical: Annotated[list[str] | None, typer.Option(
+        help="Categorical column (repeatable); default: auto from dtypes.")] = None,
+    random_state: Annotated[int | None, typer.Option(help="Seed.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print counts as JSON.")] = False,
+) -> None:
+    """Add synthetic rows to a table and write the result."""
+    from synthaug.registry import make_generator, parse_param
+    from synthaug.sampler import Oversampler
+    from synthaug.sizing import parse_strategy
+
+    try:
+        params = dict(parse_param(p) for p in (param or []))
+        generator = make_generator(method, **params)
+        X, y, source = read_input(input, target)
+        sampler = Oversampler(generator, sampling_strategy=parse_strategy(sampling_strategy),
+                              categorical_features=list(categorical) if categorical else "auto",
+                              random_state=random_state)
+        X_res, y_res = sampler.fit_resample(X, y)
+        frame = X_res.copy()
+        label = y.name if y.name is not None else "target"
+        frame[label] = y_res.to_numpy()
+        write_output(frame, output)
+    except SynthaugError as exc:
+        _fail(str(exc))
+    if as_json:
+        sys.stdout.write(json.dumps({
+            "input": source, "output": str(output), "method": method,
+            "before": {str(k): int(v) for k, v in y.value_counts().sort_index().items()},
+            "after": {str(k): int(v) for k, v in y_res.value_counts().sort_index().items()},
+        }) + "\n")
+        return
+    console.print(f"{source}: {len(X)} rows -> {len(X_res)} rows with {method}")
+    console.print(_counts_table(y, y_res))
+    console.print(f"wrote {output}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,85 @@
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from synthaug.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def table(tmp_path):
+    rng = np.random.default_rng(0)
+    n = 120
+    y = np.r_[np.zeros(100, int), np.ones(20, int)]
+    frame = pd.DataFrame({"x1": rng.normal(size=n), "x2": rng.integers(0, 50, n),
+                          "colour": rng.choice(["r", "g"], n), "label": y})
+    path = tmp_path / "data.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_version():
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and "synthaug" in result.output
+
+
+def test_resample_csv_to_parquet(table, tmp_path):
+    out = tmp_path / "out.parquet"
+    result = runner.invoke(app, ["resample", str(table), "--target", "label", "--method",
+                                 "smote", "-p", "k_neighbors=3", "--sampling-strategy",
+                                 "gamma:1.5", "--random-state", "0", "-o", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    info = json.loads(result.output)
+    assert info["before"] == {"0": 100, "1": 20} and info["after"] == {"0": 100, "1": 140}
+    frame = pd.read_parquet(out)
+    assert list(frame.columns) == ["x1", "x2", "colour", "label"]
+    assert set(frame["colour"]) == {"r", "g"}
+    assert frame["x2"].dtype == np.int64
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_resample_bundled_dataset(tmp_path):
+    out = tmp_path / "ecoli.csv"
+    result = runner.invoke(app, ["resample", "ecoli1", "--method", "adasyn", "--random-state",
+                                 "1", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    frame = pd.read_csv(out)
+    counts = frame["target"].value_counts()
+    assert counts[0] == counts[1]
+    assert "class counts" in result.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--method", "smoot"], "Unknown method 'smoot'"),
+    (["--target", "nope"], "nope"),
+    (["--sampling-strategy", "2.5"], "(0, 1]"),
+    (["-p", "k_neighbors=50"], "k_neighbors=50"),
+    (["-p", "bogus=1"], "no parameter bogus"),
+])
+def test_errors_are_one_line_without_traceback(table, tmp_path, args, message):
+    out = tmp_path / "never.csv"
+    base = ["resample", str(table), "-o", str(out)]
+    if "--target" not in args:
+        base += ["--target", "label"]
+    result = runner.invoke(app, base + args)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_missing_input_says_neither(tmp_path):
+    result = runner.invoke(app, ["resample", "no_such_thing", "-o", str(tmp_path / "x.csv")])
+    assert result.exit_code == 2
+    assert "neither an existing file nor a bundled dataset" in result.output
+
+
+def test_datasets_list_json():
+    result = runner.invoke(app, ["datasets", "list", "--json", "--min-ir", "9", "--max-n", "400"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert rows and all(r["imbalance_ratio"] >= 9 and r["n"] <= 400 for r in rows)
