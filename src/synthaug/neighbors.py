@@ -7,8 +7,13 @@ is used is decided here only, and can be overridden globally with :func:`set_nei
 per call by passing an estimator object that has ``fit`` and ``kneighbors`` (the same
 duck-typing imbalanced-learn accepts, e.g. a GPU index).
 
-No approximate index is used unless one is passed in explicitly: results are exact and
-therefore deterministic, whatever the data size.
+Results are always exact. When the optional ``faiss-cpu`` package is installed (the
+``fast`` extra) and a dense search is large enough, its flat (brute-force) float32 index is
+used to find a few more candidates than needed; those are re-ranked with float64
+distances, and every row is checked against a bound on the float32 rounding error. Rows
+that the bound cannot certify are searched again with scikit-learn, so the answer is the
+exact float64 one either way (ties broken by the lower index), only faster. No
+approximate index is ever used unless one is passed in explicitly.
 """
 
 from __future__ import annotations
@@ -23,11 +28,16 @@ from sklearn.neighbors import NearestNeighbors
 
 __all__ = ["get_neighbors_config", "kneighbors", "neighbors_config", "set_neighbors"]
 
-_CONFIG: dict[str, Any] = {"algorithm": "auto", "n_jobs": -1, "estimator": None}
+_CONFIG: dict[str, Any] = {"algorithm": "auto", "n_jobs": -1, "estimator": None,
+                           "accelerate": True}
+#: Below this many query x indexed pairs (or this many queries) scikit-learn is as fast:
+#: measured on 2 cores, faiss is ~3x faster from 20,000 x 20,000 up, slower at 5,000 x 5,000.
+ACCELERATE_MIN_PAIRS = 30_000_000
+ACCELERATE_MIN_QUERIES = 1_000
 
 
 def set_neighbors(*, algorithm: str | None = None, n_jobs: int | None = None,
-                  estimator: Any = None) -> None:
+                  estimator: Any = None, accelerate: bool | None = None) -> None:
     """Set the backend used by every neighbour search.
 
     Parameters
@@ -46,6 +56,8 @@ def set_neighbors(*, algorithm: str | None = None, n_jobs: int | None = None,
     if n_jobs is not None:
         _CONFIG["n_jobs"] = n_jobs
     _CONFIG["estimator"] = estimator
+    if accelerate is not None:
+        _CONFIG["accelerate"] = accelerate
 
 
 def get_neighbors_config() -> dict[str, Any]:
@@ -105,6 +117,13 @@ def kneighbors(X_fit: Any, n_neighbors: int, X_query: Any = None, *,
     """
     self_query = X_query is None
     k = n_neighbors + 1 if self_query else n_neighbors
+    Q = X_fit if self_query else X_query
+    if _use_faiss(X_fit, Q, estimator):
+        dist, ind = _certified_faiss(np.asarray(X_fit, dtype=np.float64),
+                                     np.asarray(Q, dtype=np.float64), k)
+        if self_query:
+            ind, dist = _drop_self(ind, dist)
+        return (ind, dist) if return_distance else ind
     index = _make_index(k, estimator)
     index.fit(X_fit)
     dist, ind = index.kneighbors(X_fit if self_query else X_query, n_neighbors=k,
@@ -124,3 +143,88 @@ def _drop_self(ind: np.ndarray, dist: np.ndarray) -> tuple[np.ndarray, np.ndarra
     is_self[missing, k1 - 1] = True
     keep = ~is_self
     return ind[keep].reshape(n, k1 - 1), dist[keep].reshape(n, k1 - 1)
+
+
+# --------------------------------------------------------------------------- faiss path
+def _faiss() -> Any:
+    try:
+        import faiss  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    return faiss
+
+
+def _use_faiss(X_fit: Any, Q: Any, estimator: Any) -> bool:
+    if (estimator is not None or _CONFIG["estimator"] is not None or not _CONFIG["accelerate"]
+            or _CONFIG["algorithm"] not in ("auto", "brute")):
+        return False
+    if not (isinstance(X_fit, np.ndarray) and isinstance(Q, np.ndarray)):
+        return False  # sparse (mixed data) and other inputs go to scikit-learn
+    if (X_fit.ndim != 2 or X_fit.shape[0] * Q.shape[0] < ACCELERATE_MIN_PAIRS
+            or Q.shape[0] < ACCELERATE_MIN_QUERIES):
+        return False
+    return _faiss() is not None
+
+
+def _certified_faiss(X: np.ndarray, Q: np.ndarray, k: int, search_block: int = 65536,
+                     block: int = 4096) -> tuple[np.ndarray, np.ndarray]:
+    """Exact k nearest neighbours via float32 candidates, float64 re-ranking and a
+    rounding-error certificate; uncertified rows are recomputed by scikit-learn.
+
+    faiss answers large query batches much faster than small ones, so queries are sent in
+    batches of ``search_block`` and re-ranked in blocks of ``block`` rows (bounded memory).
+    """
+    faiss = _faiss()
+    n, d = X.shape
+    k = min(k, n)
+    extra = min(n, k + max(8, k))
+    mu = X.mean(axis=0)
+    X32 = np.ascontiguousarray(X - mu, dtype=np.float32)
+    index = faiss.IndexFlatL2(d)
+    index.add(X32)
+    norms = np.einsum("ij,ij->i", X32, X32)
+    max_x2 = float(norms.max()) * (1 + 1e-5) if n else 0.0
+    del X32, norms
+    eps = float(np.finfo(np.float32).eps)
+    out_d = np.empty((Q.shape[0], k))
+    out_i = np.empty((Q.shape[0], k), dtype=np.intp)
+    redo: list[np.ndarray] = []
+    for s0 in range(0, Q.shape[0], search_block):
+        q_all = Q[s0:s0 + search_block] - mu
+        d32_all, cand_all = index.search(np.ascontiguousarray(q_all, dtype=np.float32), extra)
+        for s1 in range(0, len(q_all), block):
+            q = q_all[s1:s1 + block]
+            cand = cand_all[s1:s1 + block].astype(np.intp)
+            diff = (X[cand] - mu) - q[:, None, :]
+            exact = np.einsum("ijk,ijk->ij", diff, diff)
+            del diff
+            order = _rank(exact, cand)
+            rows = np.arange(len(q))[:, None]
+            exact = exact[rows, order]
+            cand = cand[rows, order]
+            start = s0 + s1
+            out_d[start:start + len(q)] = np.sqrt(exact[:, :k])
+            out_i[start:start + len(q)] = cand[:, :k]
+            if extra < n:
+                q2 = np.einsum("ij,ij->i", q, q)
+                bound = 8.0 * eps * (d + 2) * (q2 + max_x2)
+                worst_outside = d32_all[s1:s1 + block, -1].astype(np.float64) - bound
+                # strictly inside: a non-candidate tied with the k-th may have a lower index
+                bad = ~(exact[:, k - 1] < worst_outside)
+                if bad.any():
+                    redo.append(start + np.flatnonzero(bad))
+    if redo:
+        idx = np.concatenate(redo)
+        nn = NearestNeighbors(n_neighbors=k, algorithm="brute", n_jobs=_CONFIG["n_jobs"])
+        dist, ind = nn.fit(X).kneighbors(Q[idx], return_distance=True)
+        out_d[idx] = dist
+        out_i[idx] = ind
+    return out_d, out_i
+
+
+def _rank(exact: np.ndarray, cand: np.ndarray) -> np.ndarray:
+    """Per-row order by (exact distance, index)."""
+    by_index = np.argsort(cand, axis=1, kind="stable")
+    rows = np.arange(exact.shape[0])[:, None]
+    by_dist = np.argsort(exact[rows, by_index], axis=1, kind="stable")
+    return by_index[rows, by_dist]
