@@ -1,6 +1,6 @@
 """The ``synthaug`` command-line tool (typer).
 
-Commands: ``datasets list``, ``resample``. Errors of the library's own types are printed
+Commands: ``bench``, ``report``, ``results export``, ``datasets list``, ``resample``. Errors of the library's own types are printed
 as one line and exit with status 2, never as a traceback. Output files are written to a
 temporary file beside the target and renamed into place, so an interrupted run never
 leaves a partial output file.
@@ -28,6 +28,9 @@ app = typer.Typer(name="synthaug", no_args_is_help=True, add_completion=False,
                   help="Imbalanced classification with synthetic minority data.")
 datasets_app = typer.Typer(no_args_is_help=True, help="Bundled benchmark datasets.")
 app.add_typer(datasets_app, name="datasets")
+results_app = typer.Typer(no_args_is_help=True, help="Bench results in the store.")
+app.add_typer(results_app, name="results")
+DEFAULT_STORE = Path("synthaug-results.sqlite")
 
 console = Console()
 err_console = Console(stderr=True)
@@ -182,6 +185,111 @@ def resample(
     console.print(f"{source}: {len(X)} rows -> {len(X_res)} rows with {method}")
     console.print(_counts_table(y, y_res))
     console.print(f"wrote {output}")
+
+
+# --------------------------------------------------------------------------- bench
+@app.command()
+def bench(
+    config: Annotated[Path | None, typer.Option(help="TOML file describing the grid.")] = None,
+    suite: Annotated[str | None, typer.Option(
+        help="Built-in grid: default, smoke or full (default: default).")] = None,
+    datasets: Annotated[str | None, typer.Option(help="Comma-separated dataset names.")] = None,
+    methods: Annotated[str | None, typer.Option(
+        help="Comma-separated methods, e.g. 'none,smote[k_neighbors=3]+gamma:1.5'.")] = None,
+    classifiers: Annotated[str | None, typer.Option(
+        help="Comma-separated: logreg, knn, tree, hgb, svm, mlp or import paths.")] = None,
+    folds: Annotated[int | None, typer.Option(help="Stratified folds.")] = None,
+    repeats: Annotated[int | None, typer.Option(help="Repeats of the k-fold split.")] = None,
+    random_state: Annotated[int | None, typer.Option(help="Seed of splits and methods.")] = None,
+    task_timeout: Annotated[float | None, typer.Option(
+        help="Seconds before a task is recorded as timed out.")] = None,
+    jobs: Annotated[int, typer.Option(help="Local worker processes (-1: all cores).")] = -1,
+    scheduler: Annotated[str | None, typer.Option(
+        help="Dask scheduler tcp://HOST:PORT, or local:N for an in-process cluster.")] = None,
+    store: Annotated[Path | None, typer.Option(help="SQLite results file.")] = None,
+    report: Annotated[Path | None, typer.Option(
+        help="HTML report to write at the end (default: synthaug-report.html).")] = None,
+    no_report: Annotated[bool, typer.Option("--no-report", help="Skip the report.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar; log lines.")] = False,
+) -> None:
+    """Run a benchmark grid (resumable): datasets x methods x classifiers x folds."""
+    from synthaug.bench import load_config, make_executor, run_bench, suite_config
+    from synthaug.bench.grid import apply_overrides
+
+    try:
+        table: dict[str, Any] = {}
+        if config is not None:
+            cfg, table = load_config(config)
+            if suite is not None:
+                cfg = apply_overrides(suite_config(suite), table)
+        else:
+            cfg = suite_config(suite or "default")
+        cfg = apply_overrides(cfg, {"datasets": datasets, "methods": methods,
+                                    "classifiers": classifiers, "folds": folds,
+                                    "repeats": repeats, "random_state": random_state,
+                                    "task_timeout": task_timeout})
+        store_path = store or Path(table.get("store", DEFAULT_STORE))
+        executor = make_executor(jobs, scheduler)
+        summary = run_bench(cfg, store_path, executor, quiet=quiet, console=err_console)
+    except SynthaugError as exc:
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        err_console.print("stopped: finished tasks are in the store; run the same command "
+                          "again to resume.")
+        raise typer.Exit(code=130) from None
+    counts = ", ".join(f"{k} {v}" for k, v in sorted(summary.counts.items())) or "nothing new"
+    err_console.print(f"{summary.ran} tasks run in {summary.seconds:.1f} s ({counts}); "
+                      f"{summary.skipped} were already done; results in {summary.store}")
+    if not no_report:
+        _write_report(store_path, report or Path("synthaug-report.html"))
+
+
+def _write_report(store_path: Path, output: Path) -> None:
+    from synthaug.bench.report import write_report
+    from synthaug.bench.store import ResultStore
+
+    with ResultStore.open_existing(store_path) as st:
+        frame = st.read()
+    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp",
+                               dir=output.parent if str(output.parent) else ".")
+    os.close(fd)
+    try:
+        write_report(frame, tmp)
+        os.replace(tmp, output)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    err_console.print(f"report: {output}")
+
+
+@app.command("report")
+def report_cmd(
+    output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write.")] = Path(
+        "synthaug-report.html"),
+    store: Annotated[Path, typer.Option(help="SQLite results file.")] = DEFAULT_STORE,
+) -> None:
+    """Write the HTML report of a results store."""
+    try:
+        _write_report(store, output)
+    except SynthaugError as exc:
+        _fail(str(exc))
+
+
+@results_app.command("export")
+def results_export(
+    output: Annotated[Path, typer.Option("-o", "--output", help="CSV or Parquet file.")],
+    store: Annotated[Path, typer.Option(help="SQLite results file.")] = DEFAULT_STORE,
+) -> None:
+    """Export every task row of the store as CSV or Parquet."""
+    from synthaug.bench.store import ResultStore
+
+    try:
+        with ResultStore.open_existing(store) as st:
+            frame = st.read()
+        write_output(frame, output)
+    except SynthaugError as exc:
+        _fail(str(exc))
+    err_console.print(f"{len(frame)} rows -> {output}")
 
 
 if __name__ == "__main__":  # pragma: no cover

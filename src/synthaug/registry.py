@@ -22,7 +22,7 @@ from synthaug.generators import (
 )
 from synthaug.generators.base import BaseGenerator
 
-__all__ = ["GENERATORS", "generator_names", "make_generator", "parse_param"]
+__all__ = ["GENERATORS", "canonical_name", "generator_names", "make_generator", "parse_param"]
 
 GENERATORS: dict[str, type[BaseGenerator]] = {
     "random": RandomGenerator,
@@ -50,7 +50,8 @@ def generator_names() -> list[str]:
     return sorted(GENERATORS)
 
 
-def _canonical(name: str) -> str:
+def canonical_name(name: str) -> str:
+    """The registry key of a generator name or alias (case and _ vs - ignored)."""
     key = name.strip().lower().replace("_", "-")
     return _ALIASES.get(key, key)
 
@@ -67,7 +68,7 @@ def make_generator(name: str, **params: Any) -> BaseGenerator:
     InvalidParameterError
         For a parameter the generator does not take.
     """
-    key = _canonical(name)
+    key = canonical_name(name)
     if key not in GENERATORS:
         close = difflib.get_close_matches(key, list(GENERATORS) + list(_ALIASES), n=3)
         hint = f" Did you mean {', '.join(close)}?" if close else ""

@@ -1,0 +1,224 @@
+"""Where tasks run: local worker processes (joblib's loky) or a Dask cluster.
+
+Both executors have one interface, ``run(tasks, on_result)``: they call ``on_result(row)``
+in the driver process for every task, as each finishes, so that one store receives every
+row. They share the same fault handling:
+
+* a task that raises is a ``failed`` row (that happens inside :func:`run_task`);
+* a task that runs past its time limit is a ``timeout`` row: inside the worker a signal
+  interrupts it where possible, and the driver also gives up on a task that has not come
+  back well after its limit (the local executor then replaces its workers; Dask cancels
+  the task);
+* a worker that dies takes its tasks with it: they are run again, and a task that was
+  running in two worker deaths is recorded as ``failed``. The run goes on.
+
+Each worker pins BLAS and OpenMP to one thread, so ``N`` workers use ``N`` cores.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, wait
+from typing import Any
+
+from synthaug.bench.tasks import Task, base_row, run_task
+from synthaug.exceptions import InvalidParameterError, MissingDependencyError
+
+__all__ = ["DaskExecutor", "LocalExecutor", "make_executor"]
+
+OnResult = Callable[[dict[str, Any]], None]
+_ONE_THREAD = {v: "1" for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                                "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")}
+_PINNED = False
+
+
+def _pin_threads() -> None:
+    """Limit BLAS/OpenMP (and faiss) to one thread in this worker process, once."""
+    global _PINNED
+    if _PINNED:
+        return
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1)
+    from synthaug.neighbors import _faiss
+
+    faiss = _faiss()
+    if faiss is not None:
+        faiss.omp_set_num_threads(1)
+    _PINNED = True
+
+
+def execute(task: Task) -> dict[str, Any]:
+    """Worker entry point: pin threads, run the task."""
+    _pin_threads()
+    return run_task(task)
+
+
+def _special_row(task: Task, status: str, error: str) -> dict[str, Any]:
+    from datetime import datetime, timezone
+
+    row = base_row(task)
+    now = datetime.now(timezone.utc).isoformat()
+    row.update(status=status, error=error, started_at=now, finished_at=now)
+    return row
+
+
+class LocalExecutor:
+    """Run tasks in ``n_jobs`` local worker processes.
+
+    Parameters
+    ----------
+    n_jobs : int, default=-1
+        Worker processes; -1 uses every core.
+    grace : float, default=30
+        Seconds past a task's limit (counted from its submission, twice the limit, since a
+        task may wait behind one other) before the driver replaces the workers.
+    """
+
+    def __init__(self, n_jobs: int = -1, grace: float = 30.0) -> None:
+        self.n_jobs = (os.cpu_count() or 1) if n_jobs in (-1, None) else int(n_jobs)
+        if self.n_jobs < 1:
+            raise InvalidParameterError(f"--jobs must be >= 1 or -1, got {n_jobs}.")
+        self.grace = grace
+        self.description = f"local, {self.n_jobs} worker{'s' * (self.n_jobs > 1)}"
+
+    def _executor(self) -> Any:
+        from joblib.externals.loky import get_reusable_executor
+
+        return get_reusable_executor(max_workers=self.n_jobs, timeout=60, env=_ONE_THREAD)
+
+    def run(self, tasks: Iterable[Task], on_result: OnResult) -> None:
+        from joblib.externals.loky.process_executor import (
+            BrokenProcessPool,
+            TerminatedWorkerError,
+        )
+
+        pending: deque[Task] = deque(tasks)
+        inflight: dict[Any, tuple[Task, float]] = {}
+        deaths: Counter[str] = Counter()
+        executor = self._executor()
+        depth = 2 * self.n_jobs
+        try:
+            while pending or inflight:
+                while pending and len(inflight) < depth:
+                    task = pending.popleft()
+                    inflight[executor.submit(execute, task)] = (task, time.monotonic())
+                done, _ = wait(list(inflight), timeout=1.0, return_when=FIRST_COMPLETED)
+                broken = False
+                for fut in done:
+                    task, _ = inflight.pop(fut)
+                    try:
+                        on_result(fut.result())
+                    except (TerminatedWorkerError, BrokenProcessPool) as exc:
+                        broken = True
+                        deaths[task.task_id] += 1
+                        if deaths[task.task_id] >= 2:
+                            on_result(_special_row(task, "failed",
+                                                   f"worker died twice while running this "
+                                                   f"task ({type(exc).__name__})"))
+                        else:
+                            pending.appendleft(task)
+                now = time.monotonic()
+                overdue = [f for f, (t, t0) in inflight.items()
+                           if t.timeout and now - t0 > 2 * t.timeout + self.grace]
+                if overdue:
+                    for fut in overdue:
+                        task, _ = inflight.pop(fut)
+                        on_result(_special_row(
+                            task, "timeout",
+                            f"task exceeded its time limit of {task.timeout:g} s and did not "
+                            "stop; its worker was replaced"))
+                    broken = True
+                if broken:
+                    for fut, (task, _) in list(inflight.items()):
+                        pending.appendleft(task)
+                    inflight.clear()
+                    executor.shutdown(wait=False, kill_workers=True)
+                    executor = self._executor()
+        except BaseException:
+            executor.shutdown(wait=False, kill_workers=True)
+            raise
+
+
+class DaskExecutor:
+    """Run tasks on a Dask cluster.
+
+    Parameters
+    ----------
+    scheduler : str
+        ``tcp://HOST:PORT`` of a running scheduler, or ``local:N`` to start a
+        ``distributed.LocalCluster`` of ``N`` single-threaded worker processes here.
+    grace : float, default=30
+        Seconds past a task's limit before the driver cancels it.
+    """
+
+    def __init__(self, scheduler: str, grace: float = 30.0) -> None:
+        try:
+            import distributed  # noqa: F401
+        except ImportError as exc:
+            raise MissingDependencyError(
+                "--scheduler needs Dask: pip install 'synthaug[dask]'") from exc
+        self.scheduler = scheduler
+        self.grace = grace
+        self.description = f"dask {scheduler}"
+
+    def _client(self) -> tuple[Any, Any]:
+        from distributed import Client, LocalCluster
+
+        if self.scheduler.startswith("local:"):
+            try:
+                n = int(self.scheduler.split(":", 1)[1])
+            except ValueError:
+                raise InvalidParameterError(
+                    f"Use --scheduler local:N with a number N, got {self.scheduler!r}."
+                ) from None
+            cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                   dashboard_address=None, env=dict(_ONE_THREAD))
+            return Client(cluster), cluster
+        return Client(self.scheduler), None
+
+    def run(self, tasks: Iterable[Task], on_result: OnResult) -> None:
+        from distributed import wait as dask_wait
+
+        client, cluster = self._client()
+        try:
+            n_workers = max(1, len(client.scheduler_info().get("workers", {})))
+            pending: deque[Task] = deque(tasks)
+            inflight: dict[Any, tuple[Task, float]] = {}
+            depth = 2 * n_workers
+            while pending or inflight:
+                while pending and len(inflight) < depth:
+                    task = pending.popleft()
+                    fut = client.submit(execute, task, pure=False, key=f"task-{task.task_id}")
+                    inflight[fut] = (task, time.monotonic())
+                done, _ = dask_wait(list(inflight), timeout=1.0, return_when="FIRST_COMPLETED")
+                for fut in done:
+                    task, _ = inflight.pop(fut)
+                    if fut.status == "finished":
+                        on_result(fut.result())
+                    else:
+                        exc = fut.exception()
+                        on_result(_special_row(task, "failed",
+                                               f"dask: {type(exc).__name__}: {exc}"))
+                now = time.monotonic()
+                for fut, (task, t0) in list(inflight.items()):
+                    if task.timeout and now - t0 > 2 * task.timeout + self.grace:
+                        inflight.pop(fut)
+                        fut.cancel()
+                        on_result(_special_row(task, "timeout",
+                                               f"task exceeded its time limit of "
+                                               f"{task.timeout:g} s and was cancelled"))
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+
+
+def make_executor(jobs: int | None = -1, scheduler: str | None = None) -> Any:
+    """The local executor, or the Dask one when a scheduler is named."""
+    if scheduler:
+        return DaskExecutor(scheduler)
+    return LocalExecutor(jobs if jobs is not None else -1)

@@ -1,0 +1,165 @@
+"""What a bench run covers: suites, TOML configuration, and the list of tasks.
+
+A grid is datasets x methods x classifiers x repeated stratified k-fold splits. Three
+suites are built in:
+
+* ``default``: every bundled binary dataset with imbalance ratio >= 1.5 and n <= 10,000;
+  methods none, class-weight, random, smote, borderline-smote, adasyn; classifiers
+  logreg and hgb; 5 folds, 1 repeat.
+* ``smoke``: 5 small datasets, methods none and smote, classifier logreg, 3 folds (tests).
+* ``full``: every bundled binary dataset, the default methods, every built-in classifier.
+
+A TOML file can describe any grid (keys of a ``[bench]`` table, all optional)::
+
+    [bench]
+    suite = "default"          # start from a suite, then override
+    datasets = ["ecoli1", "yeast4"]
+    methods = ["none", "smote[k_neighbors=3]+gamma:1.5"]
+    classifiers = ["logreg"]
+    folds = 5
+    repeats = 2
+    random_state = 0
+    task_timeout = 300
+
+CLI flags override the file.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from synthaug.bench.classifiers import make_classifier
+from synthaug.bench.methods import parse_method
+from synthaug.bench.tasks import Task
+from synthaug.exceptions import InvalidInputError, InvalidParameterError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+__all__ = ["SUITES", "BenchConfig", "build_tasks", "load_config", "suite_config"]
+
+DEFAULT_METHODS = ["none", "class-weight", "random", "smote", "borderline-smote", "adasyn"]
+SMOKE_DATASETS = ["ecoli1", "glass1", "new_thyroid1", "iris0", "haberman"]
+SUITES = ("default", "smoke", "full")
+
+
+@dataclass
+class BenchConfig:
+    """A grid and how to run it."""
+
+    datasets: list[str] = field(default_factory=list)
+    methods: list[str] = field(default_factory=list)
+    classifiers: list[str] = field(default_factory=list)
+    folds: int = 5
+    repeats: int = 1
+    random_state: int = 0
+    task_timeout: float | None = None
+    suite: str | None = None
+
+    def validate(self) -> BenchConfig:
+        """Check names and numbers now, in the driver, rather than in every worker."""
+        from synthaug.datasets.bundled import _resolve
+
+        if not (self.datasets and self.methods and self.classifiers):
+            raise InvalidParameterError(
+                "A bench grid needs at least one dataset, method and classifier.")
+        canonical = []
+        for name in self.datasets:
+            canonical.append(_resolve(name).name)
+        methods = [parse_method(m).name for m in self.methods]
+        for c in self.classifiers:
+            make_classifier(c)
+        if self.folds < 2:
+            raise InvalidParameterError(f"folds must be >= 2, got {self.folds}.")
+        if self.repeats < 1:
+            raise InvalidParameterError(f"repeats must be >= 1, got {self.repeats}.")
+        if self.task_timeout is not None and self.task_timeout <= 0:
+            raise InvalidParameterError("task_timeout must be a positive number of seconds.")
+        return replace(self, datasets=_unique(canonical), methods=_unique(methods),
+                       classifiers=_unique(self.classifiers))
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def suite_config(name: str) -> BenchConfig:
+    """The built-in suite ``name``."""
+    from synthaug.datasets import list_datasets
+
+    if name == "default":
+        table = list_datasets(min_ir=1.5, max_n=10_000)
+        return BenchConfig(datasets=list(table["name"]), methods=list(DEFAULT_METHODS),
+                           classifiers=["logreg", "hgb"], suite=name)
+    if name == "smoke":
+        return BenchConfig(datasets=list(SMOKE_DATASETS), methods=["none", "smote"],
+                           classifiers=["logreg"], folds=3, suite=name)
+    if name == "full":
+        return BenchConfig(datasets=list(list_datasets()["name"]),
+                           methods=list(DEFAULT_METHODS),
+                           classifiers=["logreg", "knn", "tree", "hgb", "svm", "mlp"],
+                           suite=name)
+    raise InvalidParameterError(f"Unknown suite {name!r}; known: {', '.join(SUITES)}.")
+
+
+_KEYS = {"suite", "datasets", "methods", "classifiers", "folds", "repeats", "random_state",
+         "task_timeout", "store"}
+
+
+def load_config(path: str | Path) -> tuple[BenchConfig, dict[str, Any]]:
+    """Read a TOML grid; returns the config and the raw ``[bench]`` table (for ``store``)."""
+    path = Path(path)
+    if not path.exists():
+        raise InvalidInputError(f"No config file at {path}.")
+    try:
+        data = tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidInputError(f"{path} is not valid TOML: {exc}") from None
+    table = data.get("bench", data)
+    unknown = sorted(set(table) - _KEYS)
+    if unknown:
+        raise InvalidParameterError(
+            f"Unknown key(s) {', '.join(unknown)} in {path}; known: {', '.join(sorted(_KEYS))}.")
+    config = suite_config(table.get("suite", "default")) if (
+        "suite" in table or not {"datasets", "methods", "classifiers"} <= set(table)
+    ) else BenchConfig()
+    return apply_overrides(config, table), table
+
+
+def apply_overrides(config: BenchConfig, values: dict[str, Any]) -> BenchConfig:
+    """Replace the fields given (None values are ignored)."""
+    fields = {k: v for k, v in values.items()
+              if v is not None and k in BenchConfig.__dataclass_fields__}
+    for key in ("datasets", "methods", "classifiers"):
+        if key in fields and isinstance(fields[key], str):
+            fields[key] = [s.strip() for s in _split_list(fields[key])]
+    return replace(config, **fields)
+
+
+def _split_list(text: str) -> list[str]:
+    """Split on commas outside brackets (method parameters contain commas)."""
+    parts, depth, cur = [], 0, ""
+    for ch in text:
+        depth += ch == "["
+        depth -= ch == "]"
+        if ch == "," and depth == 0:
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    parts.append(cur)
+    return [p for p in parts if p.strip()]
+
+
+def build_tasks(config: BenchConfig) -> list[Task]:
+    """Every task of the grid, in a stable order (dataset, method, classifier, split)."""
+    return [Task(dataset=d, method=m, classifier=c, n_folds=config.folds,
+                 n_repeats=config.repeats, repeat=r, fold=f, seed=config.random_state,
+                 timeout=config.task_timeout)
+            for d in config.datasets for m in config.methods for c in config.classifiers
+            for r in range(config.repeats) for f in range(config.folds)]
