@@ -1,6 +1,7 @@
 """The ``synthaug`` command-line tool (typer).
 
-Commands: ``bench``, ``report``, ``results export``, ``datasets list``, ``resample``. Errors of the library's own types are printed
+Commands: ``bench``, ``report``, ``results export``, ``datasets list``, ``resample``.
+Errors of the library's own types are printed
 as one line and exit with status 2, never as a traceback. Output files are written to a
 temporary file beside the target and renamed into place, so an interrupted run never
 leaves a partial output file.

@@ -133,7 +133,7 @@ class LocalExecutor:
                             "stop; its worker was replaced"))
                     broken = True
                 if broken:
-                    for fut, (task, _) in list(inflight.items()):
+                    for task, _ in list(inflight.values()):
                         pending.appendleft(task)
                     inflight.clear()
                     executor.shutdown(wait=False, kill_workers=True)
@@ -194,7 +194,11 @@ class DaskExecutor:
                     task = pending.popleft()
                     fut = client.submit(execute, task, pure=False, key=f"task-{task.task_id}")
                     inflight[fut] = (task, time.monotonic())
-                done, _ = dask_wait(list(inflight), timeout=1.0, return_when="FIRST_COMPLETED")
+                try:
+                    done, _ = dask_wait(list(inflight), timeout=1.0,
+                                        return_when="FIRST_COMPLETED")
+                except TimeoutError:  # dask raises instead of returning when none is done
+                    done = set()
                 for fut in done:
                     task, _ = inflight.pop(fut)
                     if fut.status == "finished":

@@ -135,7 +135,12 @@ def parse_method(text: str) -> MethodSpec:
         kind = "synthaug"
         generator = canonical_name(head)
         if generator not in GENERATORS:
-            make_generator(head)  # raises UnknownMethodError listing the known names
+            import difflib
+
+            close = difflib.get_close_matches(generator, known_methods(), n=3)
+            hint = f" Did you mean {', '.join(close)}?" if close else ""
+            raise UnknownMethodError(
+                f"Unknown method {head!r}.{hint} Known methods: {', '.join(known_methods())}.")
         if head.lower().replace("_", "-") == "borderline-2":
             params.setdefault("kind", "borderline-2")
         make_generator(generator, **params)  # checks the parameters now, not in a worker

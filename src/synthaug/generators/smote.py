@@ -39,6 +39,12 @@ class _InterpolationGenerator(BaseGenerator):
     * ``vote_neighbors_`` (n_seeds, k): same-class neighbours used for categorical votes.
     """
 
+    def _target_rows(self, y: np.ndarray, target_class: Any) -> tuple[np.ndarray, int, int]:
+        """Mask and count of the target class, and ``k_neighbors`` checked against it."""
+        mask = y == target_class
+        n_c = int(mask.sum())
+        return mask, n_c, check_n_neighbors(n_c, self.k_neighbors, label=target_class)
+
     def _class_space(self, X_num: np.ndarray, X_cat: np.ndarray, mask: np.ndarray
                      ) -> tuple[Any, float]:
         levels = [len(c) for c in self.codec_.categories_]
@@ -116,9 +122,7 @@ class SMOTEGenerator(_InterpolationGenerator):
         self.random_state = random_state
 
     def _fit(self, X_num, X_cat, y, target_class):  # type: ignore[no-untyped-def]
-        mask = y == target_class
-        n_c = int(mask.sum())
-        k = check_n_neighbors(n_c, self.k_neighbors, label=target_class)
+        mask, n_c, k = self._target_rows(y, target_class)
         Z, _ = self._class_space(X_num, X_cat, mask)
         self.neighbors_ = kneighbors(Z, k)
         class_num = X_num[mask]
@@ -176,9 +180,7 @@ class BorderlineSMOTEGenerator(_InterpolationGenerator):
                 f"kind must be 'borderline-1' or 'borderline-2', got {self.kind!r}.")
 
     def _fit(self, X_num, X_cat, y, target_class):  # type: ignore[no-untyped-def]
-        mask = y == target_class
-        n_c = int(mask.sum())
-        k = check_n_neighbors(n_c, self.k_neighbors, label=target_class)
+        mask, n_c, k = self._target_rows(y, target_class)
         m = check_n_neighbors(len(y), self.m_neighbors, param="m_neighbors",
                               within="data (all classes)")
         class_idx = np.flatnonzero(mask)
@@ -251,9 +253,7 @@ class ADASYNGenerator(_InterpolationGenerator):
         self.random_state = random_state
 
     def _fit(self, X_num, X_cat, y, target_class):  # type: ignore[no-untyped-def]
-        mask = y == target_class
-        n_c = int(mask.sum())
-        k = check_n_neighbors(n_c, self.k_neighbors, label=target_class)
+        mask, n_c, k = self._target_rows(y, target_class)
         class_idx = np.flatnonzero(mask)
         Z_class, scale = self._class_space(X_num, X_cat, mask)
         Z_all = self._all_space(X_num, X_cat, scale)

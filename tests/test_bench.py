@@ -1,0 +1,194 @@
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from synthaug.bench import (
+    BenchConfig,
+    LocalExecutor,
+    Task,
+    build_tasks,
+    load_config,
+    parse_method,
+    run_bench,
+    run_task,
+    suite_config,
+)
+from synthaug.bench.store import ResultStore
+from synthaug.cli import app
+from synthaug.datasets import load_dataset
+from synthaug.exceptions import InvalidParameterError, UnknownMethodError
+from synthaug.metrics import METRICS
+
+runner = CliRunner()
+TESTS = str(Path(__file__).parent)
+
+
+def test_method_grammar_canonical_names():
+    assert parse_method("smote").name == "smote"
+    assert parse_method("SMOTE[k_neighbors=3]+gamma:1.50").name == "smote[k_neighbors=3]+gamma:1.5"
+    assert parse_method("smote+balance").name == "smote"
+    assert parse_method("borderline-2").params == {"kind": "borderline-2"}
+    assert parse_method("imblearn:SMOTE").kind == "imblearn"
+    assert parse_method("sv:ProWSyn").kind == "sv"
+    assert parse_method("none").kind == "baseline"
+    assert parse_method("adasyn+0.5+plain").size == "0.5"
+    with pytest.raises(UnknownMethodError, match="Known methods: none, class-weight"):
+        parse_method("smoot")
+    with pytest.raises(UnknownMethodError, match="Unknown part 'turbo'"):
+        parse_method("smote+turbo")
+    with pytest.raises(InvalidParameterError, match="no parameter bogus"):
+        parse_method("smote[bogus=1]")
+
+
+def test_config_file_and_overrides(tmp_path):
+    cfg = tmp_path / "grid.toml"
+    cfg.write_text('[bench]\ndatasets = ["ecoli1"]\nmethods = ["none", "smote[k_neighbors=3]"]\n'
+                   'classifiers = ["logreg"]\nfolds = 4\nrepeats = 2\n')
+    config, _ = load_config(cfg)
+    assert config.folds == 4 and config.repeats == 2
+    tasks = build_tasks(config.validate())
+    assert len(tasks) == 1 * 2 * 1 * 4 * 2
+    assert len({t.task_id for t in tasks}) == len(tasks)
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[bench]\nfoldz = 3\n")
+    with pytest.raises(InvalidParameterError, match="foldz"):
+        load_config(bad)
+
+
+def test_default_suite_matches_the_issue():
+    config = suite_config("default")
+    assert config.methods[:2] == ["none", "class-weight"]
+    assert config.classifiers == ["logreg", "hgb"] and config.folds == 5
+    from synthaug.datasets import list_datasets
+
+    table = list_datasets()
+    chosen = table[table["name"].isin(config.datasets)]
+    assert (chosen["imbalance_ratio"] >= 1.5).all() and (chosen["n"] <= 10_000).all()
+    assert len(chosen) == ((table["imbalance_ratio"] >= 1.5) & (table["n"] <= 10_000)).sum()
+
+
+def test_task_row_is_correct():
+    task = Task("ecoli1", "smote", "logreg", n_folds=5, n_repeats=1, repeat=0, fold=2, seed=0)
+    row = run_task(task)
+    X, y = load_dataset("ecoli1")
+    assert row["status"] == "ok", row["error"]
+    assert row["n_train"] + row["n_test"] == len(y)
+    # SMOTE balanced the training fold: n_synthetic = majority - minority in that fold
+    from sklearn.model_selection import RepeatedStratifiedKFold
+
+    train, _ = list(RepeatedStratifiedKFold(n_splits=5, n_repeats=1, random_state=0)
+                       .split(X, y))[2]
+    assert row["n_synthetic"] == (y[train] == 0).sum() - (y[train] == 1).sum()
+    assert all(row[m] is not None and np.isfinite(row[m]) for m in METRICS)
+    again = run_task(task)
+    assert all(again[m] == row[m] for m in METRICS)  # deterministic
+
+
+def test_not_applicable_and_failure_rows():
+    na = run_task(Task("ecoli1", "class-weight", "knn", 5, 1, 0, 0, 0))
+    assert na["status"] == "not_applicable"
+    bad = run_task(Task("iris0", "smote[k_neighbors=40]", "logreg", 3, 1, 0, 0, 0))
+    assert bad["status"] == "failed" and "k_neighbors=40" in bad["error"]
+
+
+def _rows(path):
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT task_id, status FROM results").fetchall()
+
+
+def test_smoke_suite_through_the_cli(tmp_path):
+    store, report = tmp_path / "s.sqlite", tmp_path / "r.html"
+    result = runner.invoke(app, ["bench", "--suite", "smoke", "--store", str(store),
+                                 "--report", str(report), "--jobs", "2", "--quiet"])
+    assert result.exit_code == 0, result.output
+    frame = ResultStore(store).read()
+    assert len(frame) == 5 * 2 * 1 * 3 and (frame["status"] == "ok").all()
+    assert set(frame["method"]) == {"none", "smote"}
+    assert frame[list(METRICS)].notna().all().all()
+    assert (frame.loc[frame["method"] == "none", "n_synthetic"] == 0).all()
+    assert (frame.loc[frame["method"] == "smote", "n_synthetic"] > 0).all()
+    html = report.read_text()
+    assert "<svg" in html or "data:image/png" in html
+    # a second run skips every finished task
+    again = runner.invoke(app, ["bench", "--suite", "smoke", "--store", str(store),
+                                "--no-report", "--jobs", "1", "--quiet"])
+    assert again.exit_code == 0 and "30 were already done" in again.output
+    export = tmp_path / "results.csv"
+    assert runner.invoke(app, ["results", "export", "--store", str(store), "-o",
+                               str(export)]).exit_code == 0
+    assert len(export.read_text().splitlines()) == 31
+
+
+def test_failing_and_timed_out_methods_are_recorded_and_reported(tmp_path, monkeypatch):
+    monkeypatch.setenv("PYTHONPATH", TESTS + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    store = tmp_path / "f.sqlite"
+    config = BenchConfig(datasets=["iris0"], methods=["none", "smote[k_neighbors=40]"],
+                         classifiers=["logreg", "bench_helpers.SleepyClassifier"], folds=3,
+                         task_timeout=2)
+    sys.path.insert(0, TESTS)
+    try:
+        summary = run_bench(config, store, LocalExecutor(2), quiet=True)
+    finally:
+        sys.path.remove(TESTS)
+    assert summary.counts == {"ok": 3, "failed": 6, "timeout": 3}
+    frame = ResultStore(store).read()
+    timeouts = frame[frame["status"] == "timeout"]
+    assert set(timeouts["classifier"]) == {"bench_helpers.SleepyClassifier"}
+    assert timeouts["error"].str.contains("time limit").all()
+    from synthaug.bench.report import write_report
+
+    html = Path(write_report(frame, tmp_path / "r.html")).read_text()
+    assert "timeout" in html and "k_neighbors=40" in html
+
+
+@pytest.mark.slow
+def test_resume_after_sigkill(tmp_path):
+    store = tmp_path / "k.sqlite"
+    cmd = [sys.executable, "-m", "synthaug.cli", "bench", "--datasets",
+           "ecoli1,glass1,iris0,haberman,new_thyroid1,pima", "--methods",
+           "none,smote,adasyn", "--classifiers", "logreg", "--folds", "3", "--store",
+           str(store), "--no-report", "--jobs", "1", "--quiet"]
+    proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        time.sleep(0.3)
+        if store.exists():
+            try:
+                if len(_rows(store)) >= 5:
+                    break
+            except sqlite3.OperationalError:
+                pass
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    partial = len(_rows(store))
+    assert 5 <= partial < 54
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    rows = _rows(store)
+    assert len(rows) == 54 and len({r[0] for r in rows}) == 54
+    assert all(status == "ok" for _, status in rows)
+
+
+@pytest.mark.slow
+def test_dask_local_cluster_matches_local(tmp_path):
+    pytest.importorskip("distributed")
+    from synthaug.bench import DaskExecutor
+
+    config = BenchConfig(datasets=["ecoli1", "glass1"], methods=["none", "smote"],
+                         classifiers=["logreg"], folds=3)
+    run_bench(config, tmp_path / "a.sqlite", LocalExecutor(2), quiet=True)
+    run_bench(config, tmp_path / "b.sqlite", DaskExecutor("local:2"), quiet=True)
+    a = ResultStore(tmp_path / "a.sqlite").read().set_index("task_id").sort_index()
+    b = ResultStore(tmp_path / "b.sqlite").read().set_index("task_id").sort_index()
+    assert len(a) == len(b) == 12 and list(a.index) == list(b.index)
+    for m in METRICS:
+        np.testing.assert_array_equal(a[m].to_numpy(), b[m].to_numpy())
