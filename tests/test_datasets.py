@@ -282,3 +282,21 @@ def test_load_table_file_errors(tmp_path):
     bad.write_text("this is not parquet")
     with pytest.raises(InvalidInputError, match="Could not read"):
         load_table(bad, "y")
+
+
+def test_loaded_arrays_are_cached_on_disk(tmp_path, monkeypatch):
+    from synthaug.datasets import bundled
+    from synthaug.datasets._cache import read_arrays
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    bundled._load_cached.cache_clear()
+    X1, y1 = load_dataset("glass1")
+    cached = read_arrays("glass1")
+    assert cached is not None
+    np.testing.assert_array_equal(cached["data"], X1)
+    np.testing.assert_array_equal(cached["target"], y1)
+    bundled._load_cached.cache_clear()
+    X2, y2 = load_dataset("glass1", as_frame=True)
+    np.testing.assert_array_equal(X2.to_numpy(), X1)
+    assert list(X2.columns) == cached["feature_names"]
+    bundled._load_cached.cache_clear()

