@@ -298,5 +298,6 @@ def test_loaded_arrays_are_cached_on_disk(tmp_path, monkeypatch):
     bundled._load_cached.cache_clear()
     X2, y2 = load_dataset("glass1", as_frame=True)
     np.testing.assert_array_equal(X2.to_numpy(), X1)
+    np.testing.assert_array_equal(y2.to_numpy(), y1)
     assert list(X2.columns) == cached["feature_names"]
     bundled._load_cached.cache_clear()
