@@ -192,3 +192,18 @@ def test_dask_local_cluster_matches_local(tmp_path):
     assert len(a) == len(b) == 12 and list(a.index) == list(b.index)
     for m in METRICS:
         np.testing.assert_array_equal(a[m].to_numpy(), b[m].to_numpy())
+
+
+def test_store_gains_new_columns_and_keeps_one_row_per_task(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as conn:  # a store from before the warnings column
+        conn.execute("CREATE TABLE results (task_id TEXT PRIMARY KEY, dataset TEXT)")
+    store = ResultStore(path)
+    row = run_task(Task("ecoli1", "adasyn", "logreg", 3, 1, 0, 0, 0))
+    store.write(row)
+    store.write(row)
+    frame = store.read()
+    assert len(frame) == 1 and frame.loc[0, "status"] == "ok"
+    assert "warnings" in frame.columns

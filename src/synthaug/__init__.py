@@ -8,11 +8,19 @@ command-line tool (``synthaug``).
 """
 
 from synthaug._version import __version__
-from synthaug.sampler import ADASYN, SMOTE, BorderlineSMOTE, Oversampler, RandomOverSampler
+from synthaug.sampler import (
+    ADASYN,
+    GKSMOTE,
+    SMOTE,
+    BorderlineSMOTE,
+    Oversampler,
+    RandomOverSampler,
+)
 from synthaug.sizing import Gamma, resolve_counts
 
 __all__ = [
     "ADASYN",
+    "GKSMOTE",
     "SMOTE",
     "BorderlineSMOTE",
     "Gamma",

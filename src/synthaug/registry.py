@@ -16,6 +16,7 @@ from synthaug.generators import (
     ADASYNGenerator,
     BorderlineSMOTEGenerator,
     GaussianGenerator,
+    GKSMOTEGenerator,
     JitterGenerator,
     RandomGenerator,
     SMOTEGenerator,
@@ -31,6 +32,7 @@ GENERATORS: dict[str, type[BaseGenerator]] = {
     "adasyn": ADASYNGenerator,
     "gaussian": GaussianGenerator,
     "jitter": JitterGenerator,
+    "gksmote": GKSMOTEGenerator,
 }
 
 _ALIASES = {
@@ -42,6 +44,7 @@ _ALIASES = {
     "borderline-1": "borderline-smote",
     "borderline-2": "borderline-smote",
     "bsmote": "borderline-smote",
+    "gk-smote": "gksmote",
 }
 
 

@@ -29,13 +29,15 @@ from synthaug.exceptions import InvalidParameterError
 from synthaug.generators import (
     ADASYNGenerator,
     BorderlineSMOTEGenerator,
+    GKSMOTEGenerator,
     RandomGenerator,
     SMOTEGenerator,
 )
 from synthaug.generators.base import BaseGenerator
 from synthaug.sizing.counts import resolve_counts
 
-__all__ = ["ADASYN", "SMOTE", "BorderlineSMOTE", "Oversampler", "RandomOverSampler"]
+__all__ = ["ADASYN", "GKSMOTE", "SMOTE", "BorderlineSMOTE", "Oversampler",
+           "RandomOverSampler"]
 
 
 def _derived_seed(entropy: int, *key: int) -> int:
@@ -284,4 +286,36 @@ class ADASYN(_NamedOversampler):
     def __init__(self, k_neighbors: int = 5, *, sampling_strategy: Any = "auto",
                  categorical_features: Any = "auto", random_state: Any = None) -> None:
         self.k_neighbors = k_neighbors
+        super().__init__(None, sampling_strategy, categorical_features, random_state)
+
+
+class GKSMOTE(_NamedOversampler):
+    """GK-SMOTE: SMOTE inside the dense part of each minority class, after a noise filter.
+
+    Multiclass data are handled one-vs-rest (one generator per class that receives rows).
+
+    Parameters
+    ----------
+    mode : {"paper", "reference", "repo"}, default="paper"
+    k_neighbors : "auto" or int, default="auto"
+    bandwidth : {"auto", "knn_std", "scott", "silverman"} or float, default="auto"
+    noise_threshold : float in (0, 1], default=1.0
+    fallback : {"error", "smote"}, default="error"
+        See :class:`synthaug.generators.GKSMOTEGenerator`.
+    sampling_strategy, categorical_features, random_state
+        See :class:`Oversampler`.
+    """
+
+    _generator_class = GKSMOTEGenerator
+    _generator_params = ("mode", "k_neighbors", "bandwidth", "noise_threshold", "fallback")
+
+    def __init__(self, mode: str = "paper", k_neighbors: int | str = "auto",
+                 bandwidth: str | float = "auto", noise_threshold: float = 1.0,
+                 fallback: str = "error", *, sampling_strategy: Any = "auto",
+                 categorical_features: Any = "auto", random_state: Any = None) -> None:
+        self.mode = mode
+        self.k_neighbors = k_neighbors
+        self.bandwidth = bandwidth
+        self.noise_threshold = noise_threshold
+        self.fallback = fallback
         super().__init__(None, sampling_strategy, categorical_features, random_state)

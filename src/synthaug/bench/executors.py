@@ -43,7 +43,9 @@ def _pin_threads() -> None:
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(limits=1)
-    from synthaug.neighbors import _faiss
+    from synthaug.neighbors import _faiss, set_neighbors
+
+    set_neighbors(n_jobs=1)
 
     faiss = _faiss()
     if faiss is not None:
@@ -148,26 +150,43 @@ class DaskExecutor:
 
     Parameters
     ----------
-    scheduler : str
+    scheduler : str, optional
         ``tcp://HOST:PORT`` of a running scheduler, or ``local:N`` to start a
         ``distributed.LocalCluster`` of ``N`` single-threaded worker processes here.
+    client : distributed.Client, optional
+        An existing client to use instead (left open after the run).
     grace : float, default=30
         Seconds past a task's limit before the driver cancels it.
     """
 
-    def __init__(self, scheduler: str, grace: float = 30.0) -> None:
+    def __init__(self, scheduler: str | None = None, *, client: Any = None,
+                 grace: float = 30.0) -> None:
         try:
             import distributed  # noqa: F401
         except ImportError as exc:
             raise MissingDependencyError(
                 "--scheduler needs Dask: pip install 'synthaug[dask]'") from exc
+        if (scheduler is None) == (client is None):
+            raise InvalidParameterError("DaskExecutor needs a scheduler or a client.")
         self.scheduler = scheduler
+        self.client = client
         self.grace = grace
-        self.description = f"dask {scheduler}"
+        self.description = f"dask {scheduler or client}"
 
-    def _client(self) -> tuple[Any, Any]:
+    @staticmethod
+    def local_cluster(n_workers: int) -> tuple[Any, Any]:
+        """Start a LocalCluster of single-threaded worker processes; ``(client, cluster)``."""
         from distributed import Client, LocalCluster
 
+        cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None, env=dict(_ONE_THREAD))
+        return Client(cluster), cluster
+
+    def _client(self) -> tuple[Any, Any]:
+        from distributed import Client
+
+        if self.client is not None:
+            return self.client, None
         if self.scheduler.startswith("local:"):
             try:
                 n = int(self.scheduler.split(":", 1)[1])
@@ -175,9 +194,7 @@ class DaskExecutor:
                 raise InvalidParameterError(
                     f"Use --scheduler local:N with a number N, got {self.scheduler!r}."
                 ) from None
-            cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, env=dict(_ONE_THREAD))
-            return Client(cluster), cluster
+            return self.local_cluster(n)
         return Client(self.scheduler), None
 
     def run(self, tasks: Iterable[Task], on_result: OnResult) -> None:
@@ -216,7 +233,8 @@ class DaskExecutor:
                                                f"task exceeded its time limit of "
                                                f"{task.timeout:g} s and was cancelled"))
         finally:
-            client.close()
+            if client is not self.client:
+                client.close()
             if cluster is not None:
                 cluster.close()
 

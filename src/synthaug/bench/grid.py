@@ -4,8 +4,8 @@ A grid is datasets x methods x classifiers x repeated stratified k-fold splits. 
 suites are built in:
 
 * ``default``: every bundled binary dataset with imbalance ratio >= 1.5 and n <= 10,000;
-  methods none, class-weight, random, smote, borderline-smote, adasyn; classifiers
-  logreg and hgb; 5 folds, 1 repeat.
+  methods none, class-weight, random, smote, borderline-smote, adasyn, gksmote;
+  classifiers logreg and hgb; 5 folds, 1 repeat.
 * ``smoke``: 5 small datasets, methods none and smote, classifier logreg, 3 folds (tests).
 * ``full``: every bundled binary dataset, the default methods, every built-in classifier.
 
@@ -43,7 +43,8 @@ else:  # pragma: no cover
 
 __all__ = ["SUITES", "BenchConfig", "build_tasks", "load_config", "suite_config"]
 
-DEFAULT_METHODS = ["none", "class-weight", "random", "smote", "borderline-smote", "adasyn"]
+DEFAULT_METHODS = ["none", "class-weight", "random", "smote", "borderline-smote", "adasyn",
+                   "gksmote"]
 SMOKE_DATASETS = ["ecoli1", "glass1", "new_thyroid1", "iris0", "haberman"]
 SUITES = ("default", "smoke", "full")
 

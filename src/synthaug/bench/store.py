@@ -22,11 +22,11 @@ from synthaug.exceptions import InvalidInputError
 __all__ = ["COLUMNS", "ResultStore"]
 
 _TEXT = ("task_id", "dataset", "method", "method_params", "classifier", "status", "error",
-         "versions", "started_at", "finished_at", "worker")
+         "warnings", "versions", "started_at", "finished_at", "worker")
 _INT = ("repeat", "fold", "n_folds", "seed", "n_train", "n_test", "n_synthetic")
 _REAL = (*METRIC_COLUMNS, "fit_time", "resample_time", "predict_time")
 COLUMNS = ("task_id", "dataset", "method", "method_params", "classifier", "repeat", "fold",
-           "n_folds", "seed", "status", "error", *METRIC_COLUMNS, "fit_time",
+           "n_folds", "seed", "status", "error", "warnings", *METRIC_COLUMNS, "fit_time",
            "resample_time", "predict_time", "n_train", "n_test", "n_synthetic", "versions",
            "started_at", "finished_at", "worker")
 FINAL_STATUSES = ("ok", "failed", "timeout", "not_applicable")
@@ -56,6 +56,10 @@ class ResultStore:
         self._conn.execute("PRAGMA synchronous=NORMAL")
         cols = ", ".join(_decl(c) for c in COLUMNS)
         self._conn.execute(f"CREATE TABLE IF NOT EXISTS results ({cols})")
+        have = {r[1] for r in self._conn.execute("PRAGMA table_info(results)")}
+        for col in COLUMNS:  # a store written by an older version gains new columns
+            if col not in have:
+                self._conn.execute(f"ALTER TABLE results ADD COLUMN {_decl(col)}")
         self._conn.execute(
             "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
 

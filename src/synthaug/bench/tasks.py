@@ -4,7 +4,7 @@
 fits the preprocessing on the training part only, resamples the training part only, fits
 the classifier, scores the test part with every metric of :mod:`synthaug.metrics`, and
 returns one row for the store. It never raises: errors and timeouts become rows with a
-status and the error text.
+status and the error text, and warnings are kept in the row's ``warnings`` field.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import socket
 import threading
 import time
 import traceback
+import warnings
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
@@ -125,7 +126,7 @@ def base_row(task: Task) -> dict[str, Any]:
         "method_params": None, "classifier": task.classifier, "repeat": task.repeat,
         "fold": task.fold, "n_folds": task.n_folds, "seed": task.seed, "status": None,
         "error": None, "fit_time": None, "resample_time": None, "predict_time": None,
-        "n_train": None, "n_test": None, "n_synthetic": None,
+        "n_train": None, "n_test": None, "n_synthetic": None, "warnings": None,
         "versions": json.dumps(versions()), "worker": f"{socket.gethostname()}:{os.getpid()}",
     }
     with contextlib.suppress(Exception):
@@ -139,14 +140,19 @@ def run_task(task: Task) -> dict[str, Any]:
     """Run one task and return its row (never raises)."""
     row = base_row(task)
     row["started_at"] = datetime.now(timezone.utc).isoformat()
+    caught: list[warnings.WarningMessage] = []
     try:
-        with _time_limit(task.timeout):
+        with warnings.catch_warnings(record=True) as caught, _time_limit(task.timeout):
+            warnings.simplefilter("always")
             _run(task, row)
     except TaskTimeout as exc:
         row.update(status="timeout", error=str(exc))
     except Exception as exc:
         tb = traceback.format_exception_only(type(exc), exc)
         row.update(status="failed", error="".join(tb).strip()[-2000:])
+    if caught:  # kept with the row instead of flooding the console of a long run
+        texts = dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught)
+        row["warnings"] = "\n".join(texts)[:2000]
     row["finished_at"] = datetime.now(timezone.utc).isoformat()
     return row
 

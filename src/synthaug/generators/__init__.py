@@ -8,6 +8,7 @@ larger one drawn with the same seed.
 from synthaug.generators.base import BaseGenerator
 from synthaug.generators.bootstrap import JitterGenerator, RandomGenerator
 from synthaug.generators.gaussian import GaussianGenerator
+from synthaug.generators.gksmote import GKSMOTEGenerator
 from synthaug.generators.smote import (
     ADASYNGenerator,
     BorderlineSMOTEGenerator,
@@ -18,6 +19,7 @@ __all__ = [
     "ADASYNGenerator",
     "BaseGenerator",
     "BorderlineSMOTEGenerator",
+    "GKSMOTEGenerator",
     "GaussianGenerator",
     "JitterGenerator",
     "RandomGenerator",

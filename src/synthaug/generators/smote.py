@@ -23,7 +23,21 @@ from synthaug.exceptions import InvalidParameterError, SynthaugWarning
 from synthaug.generators.base import BaseGenerator
 from synthaug.neighbors import kneighbors
 
-__all__ = ["ADASYNGenerator", "BorderlineSMOTEGenerator", "SMOTEGenerator"]
+__all__ = ["ADASYNGenerator", "BorderlineSMOTEGenerator", "SMOTEGenerator",
+           "neighbors_across_classes"]
+
+
+def neighbors_across_classes(Z_all: Any, class_idx: np.ndarray, k: int) -> np.ndarray:
+    """The ``k`` nearest rows of every class (self excluded) of each target-class row.
+
+    ``Z_all`` is the neighbour space of all rows and ``class_idx`` the positions of the
+    target-class rows in it; used by the danger, hardness and noise tests of the family.
+    """
+    nn = kneighbors(Z_all, k + 1, Z_all[class_idx])
+    is_self = nn == class_idx[:, None]
+    missing = ~is_self.any(axis=1)
+    is_self[missing, -1] = True
+    return nn[~is_self].reshape(len(class_idx), k)
 
 
 class _InterpolationGenerator(BaseGenerator):
@@ -188,7 +202,7 @@ class BorderlineSMOTEGenerator(_InterpolationGenerator):
         Z_all = self._all_space(X_num, X_cat, scale)
         # One search over all rows serves the danger test and the borderline-2 partners.
         m_search = max(m, k) if self.kind == "borderline-2" else m
-        nn_all = self._neighbors_in_all(Z_all, class_idx, m_search)
+        nn_all = neighbors_across_classes(Z_all, class_idx, m_search)
         n_other = (~mask[nn_all[:, :m]]).sum(axis=1)
         self.noise_mask_ = n_other == m
         self.danger_mask_ = (n_other * 2 >= m) & ~self.noise_mask_
@@ -213,14 +227,6 @@ class BorderlineSMOTEGenerator(_InterpolationGenerator):
                            seed_weights=None, partners=partners, pool_num=X_num,
                            partner_gap=gap, vote_neighbors=nn_class[seeds])
 
-    @staticmethod
-    def _neighbors_in_all(Z_all: Any, class_idx: np.ndarray, k: int) -> np.ndarray:
-        """Nearest rows (all classes, self excluded) of each target-class row."""
-        nn = kneighbors(Z_all, k + 1, Z_all[class_idx])
-        is_self = nn == class_idx[:, None]
-        missing = ~is_self.any(axis=1)
-        is_self[missing, -1] = True
-        return nn[~is_self].reshape(len(class_idx), k)
 
 
 class ADASYNGenerator(_InterpolationGenerator):
@@ -257,7 +263,7 @@ class ADASYNGenerator(_InterpolationGenerator):
         class_idx = np.flatnonzero(mask)
         Z_class, scale = self._class_space(X_num, X_cat, mask)
         Z_all = self._all_space(X_num, X_cat, scale)
-        nn_all = BorderlineSMOTEGenerator._neighbors_in_all(Z_all, class_idx, k)
+        nn_all = neighbors_across_classes(Z_all, class_idx, k)
         hardness = (~mask[nn_all]).mean(axis=1)
         if hardness.sum() == 0:
             warnings.warn(
