@@ -11,3 +11,12 @@ class SleepyClassifier(LogisticRegression):
     def fit(self, X, y, sample_weight=None):
         time.sleep(60)
         return super().fit(X, y, sample_weight=sample_weight)
+
+
+class CrashingClassifier(LogisticRegression):
+    """Logistic regression whose ``fit`` kills its own process: a dying worker."""
+
+    def fit(self, X, y, sample_weight=None):
+        import os
+
+        os._exit(3)

@@ -150,6 +150,24 @@ def test_failing_and_timed_out_methods_are_recorded_and_reported(tmp_path, monke
 
 
 @pytest.mark.slow
+def test_dying_worker_is_recorded_and_the_run_goes_on(tmp_path, monkeypatch):
+    monkeypatch.setenv("PYTHONPATH", TESTS + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    config = BenchConfig(datasets=["iris0"], methods=["none"],
+                         classifiers=["logreg", "bench_helpers.CrashingClassifier"], folds=3)
+    sys.path.insert(0, TESTS)
+    try:
+        summary = run_bench(config, tmp_path / "d.sqlite", LocalExecutor(2), quiet=True)
+    finally:
+        sys.path.remove(TESTS)
+    frame = ResultStore(tmp_path / "d.sqlite").read()
+    assert summary.ran == 6 and len(frame) == 6
+    crashed = frame[frame["classifier"] == "bench_helpers.CrashingClassifier"]
+    assert (crashed["status"] == "failed").all()
+    assert crashed["error"].str.contains("worker died while running this task alone").all()
+    assert (frame.loc[frame["classifier"] == "logreg", "status"] == "ok").all()
+
+
+@pytest.mark.slow
 def test_resume_after_sigkill(tmp_path):
     store = tmp_path / "k.sqlite"
     cmd = [sys.executable, "-m", "synthaug.cli", "bench", "--datasets",

@@ -211,7 +211,8 @@ def bench(
     report: Annotated[Path | None, typer.Option(
         help="HTML report to write at the end (default: synthaug-report.html).")] = None,
     no_report: Annotated[bool, typer.Option("--no-report", help="Skip the report.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar; log lines.")] = False,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", help="No progress bar: a plain log line every 5 % of the tasks.")] = False,
 ) -> None:
     """Run a benchmark grid (resumable): datasets x methods x classifiers x folds."""
     from synthaug.bench import load_config, make_executor, run_bench, suite_config
@@ -231,7 +232,8 @@ def bench(
                                     "task_timeout": task_timeout})
         store_path = store or Path(table.get("store", DEFAULT_STORE))
         executor = make_executor(jobs, scheduler)
-        summary = run_bench(cfg, store_path, executor, quiet=quiet, console=err_console)
+        summary = run_bench(cfg, store_path, executor, quiet=quiet, console=err_console,
+                            log=lambda line: print(line, file=sys.stderr, flush=True))
     except SynthaugError as exc:
         _fail(str(exc))
     except KeyboardInterrupt:

@@ -9,8 +9,9 @@ row. They share the same fault handling:
   interrupts it where possible, and the driver also gives up on a task that has not come
   back well after its limit (the local executor then replaces its workers; Dask cancels
   the task);
-* a worker that dies takes its tasks with it: they are run again, and a task that was
-  running in two worker deaths is recorded as ``failed``. The run goes on.
+* a worker that dies takes its tasks with it: they are run again, one at a time, and a
+  task whose worker dies while it runs alone is recorded as ``failed`` (on Dask, the
+  scheduler's own retry limit decides). The run goes on.
 
 Each worker pins BLAS and OpenMP to one thread, so ``N`` workers use ``N`` cores.
 """
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, wait
 from typing import Any
@@ -99,15 +100,23 @@ class LocalExecutor:
         )
 
         pending: deque[Task] = deque(tasks)
+        # tasks that were running when a worker died: run again one at a time, so that
+        # the one that kills its worker is identified and the others are not blamed
+        suspects: deque[Task] = deque()
         inflight: dict[Any, tuple[Task, float]] = {}
-        deaths: Counter[str] = Counter()
+        alone: str | None = None  # the suspect now running by itself
         executor = self._executor()
-        depth = 2 * self.n_jobs
         try:
-            while pending or inflight:
-                while pending and len(inflight) < depth:
-                    task = pending.popleft()
-                    inflight[executor.submit(execute, task)] = (task, time.monotonic())
+            while pending or suspects or inflight:
+                if suspects:
+                    if not inflight:
+                        task = suspects.popleft()
+                        alone = task.task_id
+                        inflight[executor.submit(execute, task)] = (task, time.monotonic())
+                else:
+                    while pending and len(inflight) < 2 * self.n_jobs:
+                        task = pending.popleft()
+                        inflight[executor.submit(execute, task)] = (task, time.monotonic())
                 done, _ = wait(list(inflight), timeout=1.0, return_when=FIRST_COMPLETED)
                 broken = False
                 for fut in done:
@@ -116,30 +125,29 @@ class LocalExecutor:
                         on_result(fut.result())
                     except (TerminatedWorkerError, BrokenProcessPool) as exc:
                         broken = True
-                        deaths[task.task_id] += 1
-                        if deaths[task.task_id] >= 2:
-                            on_result(_special_row(task, "failed",
-                                                   f"worker died twice while running this "
-                                                   f"task ({type(exc).__name__})"))
+                        if task.task_id == alone:
+                            on_result(_special_row(
+                                task, "failed", f"worker died while running this task alone "
+                                f"({type(exc).__name__})"))
                         else:
-                            pending.appendleft(task)
+                            suspects.append(task)
                 now = time.monotonic()
                 overdue = [f for f, (t, t0) in inflight.items()
                            if t.timeout and now - t0 > 2 * t.timeout + self.grace]
-                if overdue:
-                    for fut in overdue:
-                        task, _ = inflight.pop(fut)
-                        on_result(_special_row(
-                            task, "timeout",
-                            f"task exceeded its time limit of {task.timeout:g} s and did not "
-                            "stop; its worker was replaced"))
+                for fut in overdue:
+                    task, _ = inflight.pop(fut)
+                    on_result(_special_row(
+                        task, "timeout",
+                        f"task exceeded its time limit of {task.timeout:g} s and did not "
+                        "stop; its worker was replaced"))
                     broken = True
                 if broken:
-                    for task, _ in list(inflight.values()):
-                        pending.appendleft(task)
+                    suspects.extend(task for task, _ in inflight.values())
                     inflight.clear()
                     executor.shutdown(wait=False, kill_workers=True)
                     executor = self._executor()
+                if not inflight:
+                    alone = None
         except BaseException:
             executor.shutdown(wait=False, kill_workers=True)
             raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -37,11 +38,15 @@ class RunSummary:
 
 
 def run_bench(config: BenchConfig, store_path: str | Path, executor: Any, *,
-              quiet: bool = False, console: Console | None = None) -> RunSummary:
+              quiet: bool = False, console: Console | None = None,
+              log: Callable[[str], None] | None = None) -> RunSummary:
     """Run every task of ``config`` that the store does not have yet.
 
     Each finished task is written to the store as it arrives (one transaction each), so
     stopping the run loses at most the tasks in flight; running it again resumes.
+
+    With ``quiet`` there is no progress bar; ``log`` (e.g. ``print``), if given, then
+    receives a plain progress line every 5 % of the tasks, for log files.
     """
     config = config.validate()
     tasks = build_tasks(config)
@@ -70,11 +75,18 @@ def run_bench(config: BenchConfig, store_path: str | Path, executor: Any, *,
             bar = progress.add_task("bench", total=len(todo), ok=0, failed=0,
                                     remaining=len(todo))
 
+            step = max(1, len(todo) // 20)
+
             def on_result(row: dict[str, Any]) -> None:
                 store.write(row)
                 status = row["status"]
                 counts[status] = counts.get(status, 0) + 1
                 done = sum(counts.values())
+                if quiet and log and (done % step == 0 or done == len(todo)):
+                    elapsed = time.perf_counter() - start
+                    eta = elapsed / done * (len(todo) - done)
+                    log(f"bench: {done}/{len(todo)} done ({counts.get('ok', 0)} ok), "
+                        f"{elapsed:.0f} s elapsed, about {eta:.0f} s left")
                 progress.update(bar, advance=1, ok=counts.get("ok", 0),
                                 failed=done - counts.get("ok", 0)
                                 - counts.get("not_applicable", 0),
