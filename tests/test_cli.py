@@ -83,3 +83,15 @@ def test_datasets_list_json():
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
     assert rows and all(r["imbalance_ratio"] >= 9 and r["n"] <= 400 for r in rows)
+
+
+def test_output_file_has_ordinary_permissions(table, tmp_path):
+    import os
+    import stat
+
+    out = tmp_path / "perm.csv"
+    result = runner.invoke(app, ["resample", str(table), "--target", "label", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask

@@ -15,7 +15,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
@@ -35,7 +35,6 @@ DEFAULT_STORE = Path("synthaug-results.sqlite")
 
 console = Console()
 err_console = Console(stderr=True)
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _fail(message: str) -> None:
@@ -81,6 +80,23 @@ def read_input(source: str, target: str | None) -> tuple[pd.DataFrame, pd.Series
     return X, y, f"bundled dataset {source}"
 
 
+def atomic_write(output: Path, write: Callable[[str], Any]) -> None:
+    """Call ``write(tmp_path)`` on a temporary file beside ``output``, then rename it into
+    place with the usual permissions, so no reader ever sees a partial file."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, output)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def write_output(frame: pd.DataFrame, output: Path) -> None:
     """Write CSV or Parquet atomically: to a temporary file, then rename."""
     suffix = output.suffix.lower()
@@ -88,18 +104,10 @@ def write_output(frame: pd.DataFrame, output: Path) -> None:
         raise InvalidInputError(
             f"Cannot tell the output format from {output.name!r}: use a .csv or .parquet "
             "file name.")
-    output.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
-    os.close(fd)
-    try:
-        if suffix == ".csv":
-            frame.to_csv(tmp, index=False)
-        else:
-            frame.to_parquet(tmp, index=False)
-        os.replace(tmp, output)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    if suffix == ".csv":
+        atomic_write(output, lambda tmp: frame.to_csv(tmp, index=False))
+    else:
+        atomic_write(output, lambda tmp: frame.to_parquet(tmp, index=False))
 
 
 def _counts_table(before: pd.Series, after: pd.Series) -> Table:
@@ -253,15 +261,7 @@ def _write_report(store_path: Path, output: Path) -> None:
 
     with ResultStore.open_existing(store_path) as st:
         frame = st.read()
-    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp",
-                               dir=output.parent if str(output.parent) else ".")
-    os.close(fd)
-    try:
-        write_report(frame, tmp)
-        os.replace(tmp, output)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(output, lambda tmp: write_report(frame, tmp))
     err_console.print(f"report: {output}")
 
 
