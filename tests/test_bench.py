@@ -225,3 +225,14 @@ def test_store_gains_new_columns_and_keeps_one_row_per_task(tmp_path):
     frame = store.read()
     assert len(frame) == 1 and frame.loc[0, "status"] == "ok"
     assert "warnings" in frame.columns
+
+
+def test_peer_libraries_run_on_the_same_folds():
+    ours = run_task(Task("ecoli1", "smote", "logreg", 5, 1, 0, 1, 0))
+    theirs = run_task(Task("ecoli1", "imblearn:SMOTE", "logreg", 5, 1, 0, 1, 0))
+    assert theirs["status"] == "ok", theirs["error"]
+    assert theirs["n_train"] == ours["n_train"] and theirs["n_synthetic"] == ours["n_synthetic"]
+    pytest.importorskip("smote_variants")
+    sv = run_task(Task("ecoli1", "sv:polynom_fit_SMOTE_star", "logreg", 5, 1, 0, 1, 0))
+    assert sv["status"] == "ok", sv["error"]
+    assert sv["n_train"] == ours["n_train"] and sv["n_synthetic"] > 0
