@@ -1,0 +1,29 @@
+"""Diagnostics: does synthetic data help here, and is the generator good enough?
+
+* :func:`symmetry_test`: the local-symmetry Wald test (is imbalance biasing the fit?);
+* :func:`generator_quality`: the cross-fitted generator-quality score and bias ``g_psi``;
+* :func:`alignment` and :func:`theory_target`: the direction of the generator's bias
+  against the intrinsic shift, and the closed-form bias-cancelling size.
+"""
+
+from synthaug.diagnostics.quality import (
+    GeneratorQuality,
+    alignment,
+    generator_quality,
+    theory_target,
+)
+from synthaug.diagnostics.scores import SUPPORTED, ScoreModel, score_model
+from synthaug.diagnostics.symmetry import SymmetryTest, balanced_pilot_fit, symmetry_test
+
+__all__ = [
+    "SUPPORTED",
+    "GeneratorQuality",
+    "ScoreModel",
+    "SymmetryTest",
+    "alignment",
+    "balanced_pilot_fit",
+    "generator_quality",
+    "score_model",
+    "symmetry_test",
+    "theory_target",
+]

@@ -1,0 +1,326 @@
+"""VTSS and TG-VTSS: choose how many synthetic rows to add by balanced validation loss.
+
+Both are meta-estimators in the manner of ``GridSearchCV``: ``fit(X, y)`` evaluates
+candidate synthetic sizes by cross-validation, picks the one with the lowest mean balanced
+validation loss, and refits the estimator on all real rows plus that many synthetic rows.
+
+* :class:`VTSS` searches a given grid of multipliers ``gamma`` (size = ``gamma x gap``).
+* :class:`TGVTSS` first runs the diagnostics (local-symmetry test, generator quality,
+  alignment, theory target) and searches only the candidates they point to.
+
+Per fold, the generator is fitted on the fold's training part only, one synthetic pool of
+the largest size is drawn, and every candidate uses a nested prefix of it; candidate sizes
+are rescaled to the fold's own gap (``round(gamma x D_fold)``). Estimators with a
+``warm_start`` parameter are warm-started across the candidates of a fold.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import Pipeline
+
+from synthaug._random import to_entropy
+from synthaug._validation import check_finite, check_target
+from synthaug.diagnostics.quality import alignment, generator_quality, theory_target
+from synthaug.diagnostics.scores import SUPPORTED, final_step
+from synthaug.diagnostics.symmetry import class_split, symmetry_test
+from synthaug.exceptions import InvalidParameterError, NotFittedError, SynthaugWarning
+from synthaug.metrics import balanced_log_loss
+from synthaug.sizing.counts import Gamma, round_half_up
+
+__all__ = ["TGVTSS", "VTSS"]
+
+DEFAULT_GAMMAS = tuple(np.round(np.linspace(0.5, 1.5, 21), 3))
+SYMMETRIC_GAMMAS = (0.0, 0.05, 0.10, 0.15, 0.20)
+LOCAL_GAMMAS = tuple(np.round(np.arange(0.80, 1.2001, 0.05), 2))
+WIDE_GAMMAS = tuple(np.round(np.arange(0.0, 2.0001, 0.05), 2))
+
+
+def _fit_augmented(est: Any, X: np.ndarray, y: np.ndarray, pool: np.ndarray, size: int,
+                   minority: Any) -> Any:
+    X_aug = np.vstack([X, pool[:size]]) if size else X
+    y_aug = np.concatenate([y, np.full(size, minority, dtype=y.dtype)]) if size else y
+    return est.fit(X_aug, y_aug)
+
+
+def _fold_losses(estimator: Any, generator: Any, X: np.ndarray, y: np.ndarray,
+                 train: np.ndarray, val: np.ndarray, gammas: np.ndarray, minority: Any,
+                 seed: int, warm_start: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Balanced validation log loss of every candidate on one fold; also the sizes."""
+    X_tr, y_tr = X[train], y[train]
+    gap = int(max((y_tr != minority).sum() - (y_tr == minority).sum(), 0))
+    sizes = np.array([max(round_half_up(g * gap), 0) for g in gammas], dtype=int)
+    gen = clone(generator).fit(X_tr, y_tr, target_class=minority)
+    pool = np.asarray(gen.sample(int(sizes.max()), random_state=seed), dtype=np.float64)
+    est = clone(estimator)
+    if warm_start:
+        _set_warm_start(est)
+    losses = np.empty(len(gammas))
+    for i in np.argsort(sizes, kind="stable"):  # growing sizes: warm starts help most
+        fitted = _fit_augmented(est if warm_start else clone(estimator), X_tr, y_tr, pool,
+                                int(sizes[i]), minority)
+        classes = list(fitted.classes_)
+        proba = fitted.predict_proba(X[val])[:, classes.index(minority)]
+        y_val = (y[val] == minority).astype(int)
+        losses[i] = balanced_log_loss(y_val, proba)
+    return losses, sizes
+
+
+def _warm_start_param(estimator: Any) -> str | None:
+    last = final_step(estimator)
+    if "warm_start" not in last.get_params():
+        return None
+    if isinstance(estimator, Pipeline):
+        return f"{estimator.steps[-1][0]}__warm_start"
+    return "warm_start"
+
+
+def _set_warm_start(estimator: Any) -> None:
+    name = _warm_start_param(estimator)
+    if name is not None:
+        estimator.set_params(**{name: True})
+
+
+class _SizeSearch(ClassifierMixin, BaseEstimator):
+    """Shared machinery of VTSS and TG-VTSS (candidates differ)."""
+
+    def _candidates(self, X: np.ndarray, y: np.ndarray, gap: int, entropy: int
+                    ) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _check_estimator(self) -> None:
+        if not hasattr(self.estimator, "predict_proba"):
+            raise InvalidParameterError(
+                f"{type(self.estimator).__name__} has no predict_proba; size selection "
+                "scores candidates by balanced log loss, so it needs a probabilistic "
+                "classifier (e.g. LogisticRegression, HistGradientBoostingClassifier, "
+                "SVC(probability=True), MLPClassifier).")
+
+    def fit(self, X: Any, y: Any) -> _SizeSearch:
+        """Choose the synthetic size and refit on all rows plus that many synthetic ones."""
+        self._check_estimator()
+        X = np.asarray(X, dtype=np.float64)
+        y = check_target(y)
+        check_finite(X)
+        majority, minority = class_split(y)
+        n0, n1 = int((y == majority).sum()), int((y == minority).sum())
+        gap = n0 - n1
+        entropy = to_entropy(self.random_state)
+        self.gap_ = gap
+        self.minority_class_ = minority
+        self.diagnostics_: dict[str, Any] = {}
+        if gap == 0:
+            warnings.warn("The classes are already balanced (gap 0): no synthetic rows are "
+                          "added and no size is searched.", SynthaugWarning, stacklevel=2)
+            gammas = np.array([0.0])
+            self.cv_results_ = {"gamma": gammas, "size": np.array([0]),
+                                "mean_loss": np.array([np.nan]),
+                                "std_loss": np.array([np.nan]), "fold_losses": np.empty((1, 0))}
+        else:
+            gammas = np.asarray(self._candidates(X, y, gap, entropy), dtype=float)
+            folds = StratifiedKFold(self.cv, shuffle=True, random_state=entropy % (2**32))
+            warm = self.warm_start and _warm_start_param(self.estimator) is not None
+            jobs = Parallel(n_jobs=self.n_jobs)(
+                delayed(_fold_losses)(self.estimator, self.generator, X, y, tr, va, gammas,
+                                      minority, (entropy + 1 + k) % (2**63), warm)
+                for k, (tr, va) in enumerate(folds.split(X, y)))
+            losses = np.column_stack([j[0] for j in jobs])
+            self.cv_results_ = {
+                "gamma": gammas, "size": np.array([round_half_up(g * gap) for g in gammas]),
+                "mean_loss": losses.mean(axis=1), "std_loss": losses.std(axis=1),
+                "fold_losses": losses, "fold_sizes": np.column_stack([j[1] for j in jobs])}
+        best = int(np.nanargmin(self.cv_results_["mean_loss"])) if gap else 0
+        self.best_index_ = best
+        self.best_gamma_ = float(gammas[best])
+        self.best_size_ = int(self.cv_results_["size"][best])
+        from synthaug.sampler import Oversampler  # sampler imports sizing: import late
+
+        self.best_sampler_ = Oversampler(clone(self.generator),
+                                         sampling_strategy=Gamma(self.best_gamma_),
+                                         random_state=entropy % (2**32))
+        if self.best_size_ > 0:
+            X_res, y_res = self.best_sampler_.fit_resample(X, y)
+        else:
+            X_res, y_res = X, y
+        self.best_estimator_ = clone(self.estimator).fit(X_res, y_res)
+        self.classes_ = self.best_estimator_.classes_
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    def _fitted(self) -> Any:
+        if not hasattr(self, "best_estimator_"):
+            raise NotFittedError(f"This {type(self).__name__} is not fitted yet.")
+        return self.best_estimator_
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Labels from the refitted estimator."""
+        return self._fitted().predict(np.asarray(X, dtype=np.float64))
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Class probabilities from the refitted estimator."""
+        return self._fitted().predict_proba(np.asarray(X, dtype=np.float64))
+
+    def plot(self, ax: Any = None) -> Any:
+        """The validation-loss curve over synthetic sizes, with the chosen size and full
+        balance marked. Returns the matplotlib Figure (no pyplot is used)."""
+        from matplotlib.figure import Figure
+
+        self._fitted()
+        res = self.cv_results_
+        if ax is None:
+            fig = Figure(figsize=(6, 4))
+            ax = fig.add_subplot()
+        else:
+            fig = ax.figure
+        order = np.argsort(res["size"])
+        size, mean, sd = res["size"][order], res["mean_loss"][order], res["std_loss"][order]
+        ax.plot(size, mean, marker="o", ms=3, label="mean validation loss")
+        ax.fill_between(size, mean - sd, mean + sd, alpha=0.2, label="+/- 1 sd over folds")
+        ax.axvline(self.gap_, color="grey", ls="--", label=f"full balance ({self.gap_})")
+        ax.axvline(self.best_size_, color="C3", label=f"chosen ({self.best_size_})")
+        ax.set_xlabel("synthetic rows added")
+        ax.set_ylabel("balanced log loss (validation)")
+        ax.set_title(type(self).__name__)
+        ax.legend(fontsize=8)
+        return fig
+
+
+class VTSS(_SizeSearch):
+    """Validation-tuned synthetic size: search a grid of multiples of the gap.
+
+    Parameters
+    ----------
+    estimator : classifier with ``predict_proba``
+    generator : synthaug generator
+    gammas : sequence of float, default=0.5, 0.55, ..., 1.5 (21 values)
+        Candidate multipliers; size = ``round(gamma x gap)``.
+    cv : int, default=5
+        Stratified folds.
+    scoring : {"balanced_log_loss"}, default="balanced_log_loss"
+    warm_start : bool, default=True
+        Warm-start the estimator across a fold's candidates when it supports it.
+    n_jobs : int, optional
+        Folds run in parallel (joblib).
+    random_state : None, int or Generator
+
+    Attributes
+    ----------
+    best_gamma_, best_size_ : float, int
+        The chosen multiplier and size on the full data.
+    best_sampler_ : Oversampler
+        An oversampler fixed at the chosen size, for reuse in any pipeline.
+    best_estimator_ : estimator
+        Refitted on all rows plus ``best_size_`` synthetic rows.
+    cv_results_ : dict
+        ``gamma``, ``size``, ``mean_loss``, ``std_loss``, ``fold_losses`` (candidates x
+        folds) and ``fold_sizes``.
+    """
+
+    def __init__(self, estimator: Any, generator: Any, gammas: Any = DEFAULT_GAMMAS, cv: int = 5,
+                 scoring: str = "balanced_log_loss", warm_start: bool = True,
+                 n_jobs: int | None = None, random_state: Any = None) -> None:
+        self.estimator = estimator
+        self.generator = generator
+        self.gammas = gammas
+        self.cv = cv
+        self.scoring = scoring
+        self.warm_start = warm_start
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+    def _candidates(self, X: np.ndarray, y: np.ndarray, gap: int, entropy: int) -> np.ndarray:
+        if self.scoring != "balanced_log_loss":
+            raise InvalidParameterError(
+                f"scoring must be 'balanced_log_loss', got {self.scoring!r}.")
+        g = np.asarray(self.gammas, dtype=float).ravel()
+        if g.size == 0 or np.any(g < 0) or not np.all(np.isfinite(g)):
+            raise InvalidParameterError("gammas must be a non-empty list of numbers >= 0.")
+        return np.unique(g)
+
+
+class TGVTSS(_SizeSearch):
+    """Theory-guided VTSS: diagnostics choose the candidates, validation picks among them.
+
+    1. Local-symmetry test (balanced pilot fit, Wald statistic at level ``alpha``). Under
+       local symmetry the candidates are small: 0 to 0.2 x the gap.
+    2. Otherwise the cross-fitted generator-quality score: a *biased* generator
+       (``GQS > gqs_threshold``) gets the wide grid 0 to 2 x the gap (41 sizes); a
+       *realistic* one gets 0.8 to 1.2 x the gap and 0.8 to 1.2 x the theory target
+       ``n_th`` (when it exists).
+    3. The candidate with the lowest cross-validated balanced log loss wins.
+
+    Parameters
+    ----------
+    estimator : classifier
+        One of the models with scores (:data:`synthaug.diagnostics.SUPPORTED`):
+        LogisticRegression (alone or last in a Pipeline) or MLPClassifier.
+    generator : synthaug generator
+    alpha : float, default=0.05
+    gqs_threshold : float, default=10
+    cv : int, default=5
+    gqs_cv : int, default=3
+    warm_start, n_jobs, random_state
+        As in :class:`VTSS`.
+
+    Attributes
+    ----------
+    diagnostics_ : dict
+        ``regime``, ``symmetry`` (the test), ``quality`` (GQS, label, g_psi), ``alignment``,
+        ``theory_target`` (rows, or None) and ``candidates`` (sizes on the full data).
+    """
+
+    def __init__(self, estimator: Any, generator: Any, alpha: float = 0.05,
+                 gqs_threshold: float = 10.0, cv: int = 5, gqs_cv: int = 3,
+                 warm_start: bool = True, n_jobs: int | None = None,
+                 random_state: Any = None) -> None:
+        self.estimator = estimator
+        self.generator = generator
+        self.alpha = alpha
+        self.gqs_threshold = gqs_threshold
+        self.cv = cv
+        self.gqs_cv = gqs_cv
+        self.warm_start = warm_start
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+    def _check_estimator(self) -> None:
+        super()._check_estimator()
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.neural_network import MLPClassifier
+
+        if not isinstance(final_step(self.estimator), (LogisticRegression, MLPClassifier)):
+            raise InvalidParameterError(
+                f"TG-VTSS needs per-sample scores of the model; "
+                f"{type(final_step(self.estimator)).__name__} has none. Supported: "
+                f"{'; '.join(SUPPORTED[:2])}. Use VTSS for other classifiers.")
+
+    def _candidates(self, X: np.ndarray, y: np.ndarray, gap: int, entropy: int) -> np.ndarray:
+        test = symmetry_test(self.estimator, X, y, alpha=self.alpha)
+        diag: dict[str, Any] = {"symmetry": test.as_dict(), "regime": test.regime,
+                                "quality": None, "alignment": None, "theory_target": None}
+        if test.symmetric:
+            sizes = [round_half_up(g * gap) for g in SYMMETRIC_GAMMAS]
+        else:
+            quality = generator_quality(self.estimator, self.generator, X, y, cv=self.gqs_cv,
+                                        threshold=self.gqs_threshold,
+                                        random_state=entropy % (2**32))
+            diag["quality"] = quality.as_dict()
+            diag["alignment"] = alignment(test.g_phi, quality.g_psi)
+            target = theory_target(gap, test.g_phi, quality.g_psi)
+            diag["theory_target"] = target
+            if quality.realistic:
+                sizes = [round_half_up(g * gap) for g in LOCAL_GAMMAS]
+                if target is not None:
+                    sizes += [round_half_up(g * target) for g in LOCAL_GAMMAS]
+            else:
+                sizes = [round_half_up(g * gap) for g in WIDE_GAMMAS]
+        sizes = sorted({max(int(s), 0) for s in sizes})
+        diag["candidates"] = sizes
+        self.diagnostics_ = diag
+        return np.asarray(sizes, dtype=float) / gap
