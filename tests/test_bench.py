@@ -236,3 +236,16 @@ def test_peer_libraries_run_on_the_same_folds():
     sv = run_task(Task("ecoli1", "sv:polynom_fit_SMOTE_star", "logreg", 5, 1, 0, 1, 0))
     assert sv["status"] == "ok", sv["error"]
     assert sv["n_train"] == ours["n_train"] and sv["n_synthetic"] > 0
+
+
+def test_size_policies_in_the_grid():
+    assert parse_method("smote[k_neighbors=3]+tg-vtss").size_policy == "tg-vtss"
+    with pytest.raises(UnknownMethodError, match="takes no size"):
+        parse_method("none+vtss")
+    with pytest.raises(UnknownMethodError, match="cannot be combined"):
+        parse_method("imblearn:SMOTE+vtss")
+    row = run_task(Task("ecoli1", "smote+vtss", "logreg", 3, 1, 0, 0, 0))
+    assert row["status"] == "ok", row["error"]
+    assert row["n_synthetic"] >= 0 and row["fit_time"] == 0.0
+    na = run_task(Task("ecoli1", "smote+tg-vtss", "knn", 3, 1, 0, 0, 0))
+    assert na["status"] == "not_applicable" and "TG-VTSS" in na["error"]

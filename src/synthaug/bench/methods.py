@@ -8,7 +8,9 @@ A method is ``GENERATOR[params][+SIZE][+TRAINING]``:
   ``imblearn:NAME`` (imbalanced-learn) or ``sv:NAME`` (smote-variants).
 * ``[params]`` are ``key=value`` pairs separated by commas: ``smote[k_neighbors=3]``.
 * ``SIZE`` is any fixed sampling strategy in its string form (``balance``, ``auto``,
-  ``gamma:1.5``, ``0.8``, ``minority``); the default is full balance.
+  ``gamma:1.5``, ``0.8``, ``minority``), or a size policy that chooses the size by
+  validation with the bench's classifier: ``vtss`` or ``tg-vtss``; the default is full
+  balance.
 * ``TRAINING`` is ``plain`` (the default); other training modes join as they are built.
 
 Examples: ``smote``, ``smote[k_neighbors=3]+gamma:1.5``, ``imblearn:SMOTE``,
@@ -31,6 +33,8 @@ __all__ = ["MethodSpec", "known_methods", "parse_method"]
 
 NO_SYNTHESIS = ("none", "class-weight")
 TRAINING_MODES = ("plain",)
+#: Size policies chosen by validation with the bench's classifier (meta-estimators).
+SIZE_POLICIES = ("vtss", "tg-vtss")
 SIZE_KEYWORDS = ("balance", "auto", "minority", "not majority", "not minority", "all")
 
 
@@ -62,9 +66,23 @@ class MethodSpec:
                            "size": self.size, "training": self.training}, sort_keys=True,
                           default=str)
 
+    @property
+    def size_policy(self) -> str | None:
+        """``"vtss"`` or ``"tg-vtss"`` when the size is chosen by validation, else None."""
+        return self.size if self.size in SIZE_POLICIES else None
+
+    def make_search(self, classifier: Any, random_state: int) -> Any:
+        """The VTSS / TG-VTSS meta-estimator around ``classifier`` (size policies only)."""
+        from synthaug.sizing.search import TGVTSS, VTSS
+
+        cls = VTSS if self.size == "vtss" else TGVTSS
+        return cls(classifier, make_generator(self.generator, **self.params), n_jobs=1,
+                   random_state=random_state)
+
     def make_sampler(self, random_state: int) -> Any:
-        """A fresh, unfitted sampler with ``fit_resample`` (None for baselines)."""
-        if self.kind == "baseline":
+        """A fresh, unfitted sampler with ``fit_resample`` (None for baselines and size
+        policies, which resample inside their meta-estimator)."""
+        if self.kind == "baseline" or self.size_policy is not None:
             return None
         if self.kind == "imblearn":
             return _imblearn_sampler(self.generator.split(":", 1)[1], self.params,
@@ -153,6 +171,12 @@ def parse_method(text: str) -> MethodSpec:
             raise UnknownMethodError(
                 f"{generator!r} adds no rows, so it takes no size or training mode "
                 f"(got {part!r}).")
+        elif low in SIZE_POLICIES:
+            if kind != "synthaug":
+                raise UnknownMethodError(
+                    f"{low} chooses the size of a synthaug generator; it cannot be combined "
+                    f"with {generator!r}.")
+            size = low
         elif low in SIZE_KEYWORDS or low.startswith("gamma:") or _is_number(low):
             strategy = parse_strategy(low)
             size = "balance" if low in ("balance", "gamma:1", "gamma:1.0") else (
@@ -160,7 +184,7 @@ def parse_method(text: str) -> MethodSpec:
         else:
             raise UnknownMethodError(
                 f"Unknown part {part!r} in method {text!r}: a size (balance, auto, "
-                f"gamma:G, a ratio like 0.8, minority) or a training mode "
+                f"gamma:G, a ratio like 0.8, minority, vtss, tg-vtss) or a training mode "
                 f"({', '.join(TRAINING_MODES)}) was expected. Known methods: "
                 f"{', '.join(known_methods())}.")
     return MethodSpec(generator=generator, params=params, size=size, training=training,

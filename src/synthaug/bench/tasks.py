@@ -183,6 +183,9 @@ def _run(task: Task, row: dict[str, Any]) -> None:
     X_tr, y_tr = scaler.transform(X[train]), y[train]
     X_te, y_te = scaler.transform(X[test]), y[test]
 
+    if spec.size_policy is not None:
+        _run_size_policy(spec, clf, X_tr, y_tr, X_te, y_te, seed, row, len(train))
+        return
     t0 = time.perf_counter()
     sampler = spec.make_sampler(seed)
     if sampler is not None:
@@ -201,3 +204,32 @@ def _run(task: Task, row: dict[str, Any]) -> None:
     t3 = time.perf_counter()
     row.update(classification_report(y_te, y_pred=y_pred, proba=proba))
     row.update(status="ok", resample_time=t1 - t0, fit_time=t2 - t1, predict_time=t3 - t2)
+
+
+def _run_size_policy(spec: Any, clf: Any, X_tr: np.ndarray, y_tr: np.ndarray,
+                     X_te: np.ndarray, y_te: np.ndarray, seed: int, row: dict[str, Any],
+                     n_train: int) -> None:
+    """VTSS / TG-VTSS with the task's classifier as the estimator.
+
+    The whole search (inner cross-validation, diagnostics, final refit) is counted as
+    ``resample_time``; ``fit_time`` is 0. A classifier the policy cannot use (no
+    probabilities, or no per-sample scores for TG-VTSS) makes the task not applicable.
+    """
+    from synthaug.exceptions import InvalidParameterError
+    from synthaug.metrics import classification_report
+
+    search = spec.make_search(clf, seed)
+    try:
+        search._check_estimator()
+    except InvalidParameterError as exc:
+        row.update(status="not_applicable", error=str(exc))
+        return
+    t0 = time.perf_counter()
+    search.fit(X_tr, y_tr)
+    t1 = time.perf_counter()
+    proba = search.predict_proba(X_te)[:, list(search.classes_).index(1)]
+    y_pred = search.predict(X_te)
+    t2 = time.perf_counter()
+    row.update(classification_report(y_te, y_pred=y_pred, proba=proba))
+    row.update(status="ok", resample_time=t1 - t0, fit_time=0.0, predict_time=t2 - t1,
+               n_synthetic=int(search.best_size_))
