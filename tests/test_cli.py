@@ -95,3 +95,21 @@ def test_output_file_has_ordinary_permissions(table, tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
+
+
+def test_tune_and_diagnose_json(tmp_path):
+    plot = tmp_path / "curve.png"
+    result = runner.invoke(app, ["tune", "ecoli1", "--policy", "vtss", "--random-state", "0",
+                                 "--plot", str(plot), "--json"])
+    assert result.exit_code == 0, result.output
+    info = json.loads(result.output.strip().splitlines()[-1])
+    sizes = [row["size"] for row in info["curve"]]
+    assert info["chosen_size"] in sizes and info["gap"] > 0
+    assert plot.exists() and plot.stat().st_size > 1000
+    result = runner.invoke(app, ["diagnose", "ecoli1", "--random-state", "0", "--json"])
+    assert result.exit_code == 0, result.output
+    info = json.loads(result.output.strip().splitlines()[-1])
+    assert info["symmetry"]["regime"] in ("local symmetry", "local asymmetry")
+    assert info["quality"]["label"] in ("realistic", "biased")
+    bad = runner.invoke(app, ["tune", "ecoli1", "--classifier", "knn"])
+    assert bad.exit_code == 2 and "TG-VTSS needs per-sample scores" in bad.output

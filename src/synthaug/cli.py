@@ -1,6 +1,7 @@
 """The ``synthaug`` command-line tool (typer).
 
-Commands: ``bench``, ``report``, ``results export``, ``datasets list``, ``resample``.
+Commands: ``bench``, ``report``, ``results export``, ``datasets list``, ``resample``,
+``tune``, ``diagnose``.
 Errors of the library's own types are printed
 as one line and exit with status 2, never as a traceback. Output files are written to a
 temporary file beside the target and renamed into place, so an interrupted run never
@@ -194,6 +195,141 @@ def resample(
     console.print(f"{source}: {len(X)} rows -> {len(X_res)} rows with {method}")
     console.print(_counts_table(y, y_res))
     console.print(f"wrote {output}")
+
+
+# --------------------------------------------------------------------------- tune / diagnose
+def _numeric_problem(input: str, target: str | None, classifier: str, generator: str,
+                     params: list[str] | None) -> tuple[Any, Any, Any, Any, str]:
+    """Read the table and build (X, y, estimator, generator, source) for tune/diagnose."""
+    import numpy as np
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from synthaug.bench.classifiers import make_classifier
+    from synthaug.exceptions import DataTypeError
+    from synthaug.registry import make_generator, parse_param
+
+    gen = make_generator(generator, **dict(parse_param(p) for p in (params or [])))
+    X, y, source = read_input(input, target)
+    bad = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]
+    if bad:
+        raise DataTypeError(f"tune and diagnose need numeric features; encode {bad[:5]} first.")
+    estimator = make_pipeline(StandardScaler(), make_classifier(classifier, 0))
+    return X.to_numpy(dtype=np.float64), y.to_numpy(), estimator, gen, source
+
+
+@app.command()
+def tune(
+    input: Annotated[str, typer.Argument(help="CSV/Parquet file, or a bundled dataset name.")],
+    generator: Annotated[str, typer.Option(help="Generator name, e.g. smote.")] = "smote",
+    target: Annotated[str | None, typer.Option(help="Label column (files).")] = None,
+    param: Annotated[list[str] | None, typer.Option(
+        "--param", "-p", help="Generator parameter key=value (repeatable).")] = None,
+    classifier: Annotated[str, typer.Option(help="Classifier short name.")] = "logreg",
+    policy: Annotated[str, typer.Option(help="vtss or tg-vtss.")] = "tg-vtss",
+    random_state: Annotated[int | None, typer.Option(help="Seed.")] = None,
+    plot: Annotated[Path | None, typer.Option(help="PNG/SVG of the loss curve.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Choose how many synthetic rows to add (VTSS or TG-VTSS) and show why."""
+    from synthaug.sizing.search import TGVTSS, VTSS
+
+    try:
+        if policy not in ("vtss", "tg-vtss"):
+            raise InvalidInputError(f"--policy must be vtss or tg-vtss, got {policy!r}.")
+        X, y, estimator, gen, source = _numeric_problem(input, target, classifier,
+                                                        generator, param)
+        cls = VTSS if policy == "vtss" else TGVTSS
+        search = cls(estimator, gen, random_state=random_state).fit(X, y)
+        if plot is not None:
+            fig = search.plot()
+            atomic_write(plot, lambda tmp: fig.savefig(tmp, format=plot.suffix.lstrip(".")
+                                                       or "png", dpi=120))
+    except SynthaugError as exc:
+        _fail(str(exc))
+    res = search.cv_results_
+    out = {"input": source, "policy": policy, "generator": generator,
+           "classifier": classifier, "gap": search.gap_, "chosen_size": search.best_size_,
+           "chosen_gamma": search.best_gamma_, "diagnostics": _jsonable(search.diagnostics_),
+           "curve": [{"size": int(s), "mean_loss": float(m), "std_loss": float(d)}
+                     for s, m, d in zip(res["size"], res["mean_loss"], res["std_loss"])]}
+    if as_json:
+        sys.stdout.write(json.dumps(out) + "\n")
+        return
+    diag = search.diagnostics_
+    if diag:
+        console.print(f"regime: [bold]{diag['regime']}[/bold] (Wald statistic "
+                      f"{diag['symmetry']['statistic']:.3g}, cutoff "
+                      f"{diag['symmetry']['cutoff']:.3g})")
+        if diag.get("quality"):
+            q, th = diag["quality"], diag["theory_target"]
+            console.print(f"generator quality: GQS {q['gqs']:.3g} -> {q['label']}; "
+                          f"alignment {diag['alignment']:.3f}; theory target "
+                          f"{'none' if th is None else round(th)}")
+    console.print(f"chosen size: [bold]{search.best_size_}[/bold] synthetic rows "
+                  f"(gamma {search.best_gamma_:.3g}; full balance = {search.gap_})")
+    table = Table(title="validation loss by size")
+    table.add_column("size", justify="right")
+    table.add_column("balanced log loss", justify="right")
+    table.add_column("sd", justify="right")
+    for row in out["curve"]:
+        mark = " *" if row["size"] == search.best_size_ else ""
+        table.add_row(f"{row['size']}{mark}", f"{row['mean_loss']:.4f}", f"{row['std_loss']:.4f}")
+    console.print(table)
+    if plot is not None:
+        console.print(f"plot: {plot}")
+
+
+@app.command()
+def diagnose(
+    input: Annotated[str, typer.Argument(help="CSV/Parquet file, or a bundled dataset name.")],
+    generator: Annotated[str, typer.Option(help="Generator name, e.g. smote.")] = "smote",
+    target: Annotated[str | None, typer.Option(help="Label column (files).")] = None,
+    param: Annotated[list[str] | None, typer.Option(
+        "--param", "-p", help="Generator parameter key=value (repeatable).")] = None,
+    classifier: Annotated[str, typer.Option(help="logreg or mlp.")] = "logreg",
+    random_state: Annotated[int | None, typer.Option(help="Seed.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Does synthetic data help here? The symmetry test, generator quality and target."""
+    from synthaug.diagnostics import alignment, generator_quality, symmetry_test, theory_target
+
+    try:
+        X, y, estimator, gen, source = _numeric_problem(input, target, classifier,
+                                                        generator, param)
+        test = symmetry_test(estimator, X, y)
+        quality = generator_quality(estimator, gen, X, y, random_state=random_state)
+    except SynthaugError as exc:
+        _fail(str(exc))
+    counts = pd.Series(y).value_counts()
+    gap = int(counts.max() - counts.min())
+    target_size = theory_target(gap, test.g_phi, quality.g_psi)
+    out = {"input": source, "generator": generator, "classifier": classifier, "gap": gap,
+           "symmetry": test.as_dict(), "quality": quality.as_dict(),
+           "alignment": alignment(test.g_phi, quality.g_psi), "theory_target": target_size}
+    if as_json:
+        sys.stdout.write(json.dumps(_jsonable(out)) + "\n")
+        return
+    console.print(f"{source}: gap {gap} rows")
+    console.print(f"regime: [bold]{test.regime}[/bold] (T = {test.statistic:.3g}, cutoff "
+                  f"{test.cutoff:.3g}, p = {test.p_value:.3g})")
+    console.print(f"generator quality: GQS {quality.gqs:.3g} -> {quality.label}")
+    console.print(f"alignment: {out['alignment']:.3f}; theory target: "
+                  f"{'none' if target_size is None else round(target_size)} rows")
+
+
+def _jsonable(value: Any) -> Any:
+    import numpy as np
+
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
 
 
 # --------------------------------------------------------------------------- bench

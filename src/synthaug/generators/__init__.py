@@ -9,6 +9,11 @@ from synthaug.generators.base import BaseGenerator
 from synthaug.generators.bootstrap import JitterGenerator, RandomGenerator
 from synthaug.generators.gaussian import GaussianGenerator
 from synthaug.generators.gksmote import GKSMOTEGenerator
+from synthaug.generators.simulation import (
+    OracleGenerator,
+    SemiOracleGenerator,
+    ShiftedGaussianGenerator,
+)
 from synthaug.generators.smote import (
     ADASYNGenerator,
     BorderlineSMOTEGenerator,
@@ -22,6 +27,9 @@ __all__ = [
     "GKSMOTEGenerator",
     "GaussianGenerator",
     "JitterGenerator",
+    "OracleGenerator",
     "RandomGenerator",
     "SMOTEGenerator",
+    "SemiOracleGenerator",
+    "ShiftedGaussianGenerator",
 ]
