@@ -7,7 +7,14 @@ suites are built in:
   methods none, class-weight, random, smote, borderline-smote, adasyn, gksmote;
   classifiers logreg and hgb; 5 folds, 1 repeat.
 * ``smoke``: 5 small datasets, methods none and smote, classifier logreg, 3 folds (tests).
-* ``full``: every bundled binary dataset, the default methods, every built-in classifier.
+* ``full``: every bundled binary dataset, the default methods plus ``smote+vtss`` and
+  ``smote+tg-vtss``, every built-in classifier (TG-VTSS is not applicable to classifiers
+  without per-sample scores, and is recorded so).
+
+VTSS and TG-VTSS are not in the default suite: with their full protocol (5-fold inner
+search, 21 or up to 41 candidate sizes) they cost 4 to 5 s per task with logistic
+regression on these datasets, which would take the default suite past its 20-minute
+budget on 2 cores (see docs/bench.md).
 
 A TOML file can describe any grid (keys of a ``[bench]`` table, all optional)::
 
@@ -102,7 +109,7 @@ def suite_config(name: str) -> BenchConfig:
                            classifiers=["logreg"], folds=3, suite=name)
     if name == "full":
         return BenchConfig(datasets=list(list_datasets()["name"]),
-                           methods=list(DEFAULT_METHODS),
+                           methods=[*DEFAULT_METHODS, "smote+vtss", "smote+tg-vtss"],
                            classifiers=["logreg", "knn", "tree", "hgb", "svm", "mlp"],
                            suite=name)
     raise InvalidParameterError(f"Unknown suite {name!r}; known: {', '.join(SUITES)}.")
