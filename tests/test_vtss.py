@@ -178,3 +178,12 @@ def test_multiclass_and_balanced_inputs():
     with pytest.warns(SynthaugWarning, match="already balanced"):
         s = VTSS(LogisticRegression(), SMOTEGenerator()).fit(X[:60], np.repeat([0, 1], 30))
     assert s.best_size_ == 0
+
+
+def test_warm_start_only_for_convex_models():
+    from synthaug.sizing.search import _warm_start_param
+
+    assert _warm_start_param(LogisticRegression()) == "warm_start"
+    assert _warm_start_param(make_pipeline(StandardScaler(), LogisticRegression())) == (
+        "logisticregression__warm_start")
+    assert _warm_start_param(MLPClassifier()) is None

@@ -10,8 +10,9 @@ validation loss, and refits the estimator on all real rows plus that many synthe
 
 Per fold, the generator is fitted on the fold's training part only, one synthetic pool of
 the largest size is drawn, and every candidate uses a nested prefix of it; candidate sizes
-are rescaled to the fold's own gap (``round(gamma x D_fold)``). Estimators with a
-``warm_start`` parameter are warm-started across the candidates of a fold.
+are rescaled to the fold's own gap (``round(gamma x D_fold)``). Logistic regression is
+warm-started across the candidates of a fold (convex, so only the path changes; neural
+networks are refitted from scratch for each candidate).
 """
 
 from __future__ import annotations
@@ -73,8 +74,16 @@ def _fold_losses(estimator: Any, generator: Any, X: np.ndarray, y: np.ndarray,
 
 
 def _warm_start_param(estimator: Any) -> str | None:
+    """The warm-start parameter of a convex model (logistic regression), else None.
+
+    Warm starts only change the path to the same optimum for a convex loss fitted to
+    convergence; for a neural network they would continue training the previous
+    candidate's weights, so candidates would no longer be comparable fits.
+    """
+    from sklearn.linear_model import LogisticRegression
+
     last = final_step(estimator)
-    if "warm_start" not in last.get_params():
+    if not isinstance(last, LogisticRegression) or "warm_start" not in last.get_params():
         return None
     if isinstance(estimator, Pipeline):
         return f"{estimator.steps[-1][0]}__warm_start"
@@ -204,7 +213,8 @@ class VTSS(_SizeSearch):
         Stratified folds.
     scoring : {"balanced_log_loss"}, default="balanced_log_loss"
     warm_start : bool, default=True
-        Warm-start the estimator across a fold's candidates when it supports it.
+        Warm-start logistic regression across a fold's candidates (other models are
+        always refitted from scratch).
     n_jobs : int, optional
         Folds run in parallel (joblib).
     random_state : None, int or Generator
