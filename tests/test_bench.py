@@ -249,3 +249,9 @@ def test_size_policies_in_the_grid():
     assert row["n_synthetic"] >= 0 and row["fit_time"] == 0.0
     na = run_task(Task("ecoli1", "smote+tg-vtss", "knn", 3, 1, 0, 0, 0))
     assert na["status"] == "not_applicable" and "TG-VTSS" in na["error"]
+
+
+def test_kotaro_is_a_bench_classifier():
+    row = run_task(Task("ecoli1", "none", "kotaro", 3, 1, 0, 0, 0))
+    assert row["status"] == "ok", row["error"]
+    assert 0.5 < row["balanced_accuracy"] <= 1.0

@@ -1,8 +1,9 @@
 """Classifiers of the bench, by short name, and how each takes class weights.
 
 Short names: ``logreg``, ``knn``, ``tree``, ``hgb`` (histogram gradient boosting), ``svm``
-(RBF kernel) and ``mlp``; any scikit-learn classifier is also accepted by import path
-(``sklearn.ensemble.RandomForestClassifier``).
+(RBF kernel), ``mlp`` and ``kotaro`` (synthaug's adaptive-bandwidth kernel classifier; with
+the method ``none`` it is KOTARO as a no-synthesis remedy); any scikit-learn classifier is
+also accepted by import path (``sklearn.ensemble.RandomForestClassifier``).
 """
 
 from __future__ import annotations
@@ -32,7 +33,14 @@ CLASSIFIERS: dict[str, Callable[[int], Any]] = {
     "svm": lambda seed: SVC(kernel="rbf", probability=True, random_state=seed),
     "mlp": lambda seed: MLPClassifier(hidden_layer_sizes=(64,), max_iter=500,
                                       random_state=seed),
+    "kotaro": lambda seed: _kotaro(seed),
 }
+
+
+def _kotaro(seed: int) -> Any:
+    from synthaug.classifiers import KOTARO
+
+    return KOTARO(random_state=seed)
 
 
 def make_classifier(name: str, random_state: int = 0) -> Any:

@@ -1,0 +1,597 @@
+"""KOTARO: an interpolating kernel classifier with per-sample bandwidths.
+
+KOTARO (arXiv 2510.04046) gives every training row ``x_i`` its own Gaussian kernel, wide
+where the data are sparse (often the minority) and narrow where they are dense, and fits
+the kernel expansion that interpolates the coded labels. The formulas are known from a
+third-party summary only; the orientation of the kernel matrix, the label coding, the
+ridge and the threshold step are reconstructed and exposed as parameters. See
+``docs/kotaro.md`` for the provenance of each step and the measured behaviour of the two
+solvers.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.metaestimators import available_if
+
+from synthaug._random import rng_from
+from synthaug._validation import check_finite, check_n_neighbors, check_target
+from synthaug.classifiers._kernel_solvers import (
+    best_threshold,
+    exact_decision,
+    exact_matrix,
+    fit_sigmoid,
+    local_scale,
+    restrict_neighbors,
+    scale_floor,
+    solve_exact,
+    solve_truncated,
+    truncated_decision,
+    truncated_matrix,
+    widths,
+)
+from synthaug.exceptions import (
+    DataTypeError,
+    InvalidInputError,
+    InvalidParameterError,
+    NotFittedError,
+    SynthaugWarning,
+)
+from synthaug.neighbors import kneighbors
+
+__all__ = ["KOTARO", "default_sparse_neighbors"]
+
+#: Query rows per neighbour search when predicting with the truncated form.
+QUERY_BLOCK = 65_536
+_CHOICES = {
+    "bandwidth_rule": ("inv_dist", "inv_dist_sq"),
+    "scale_stat": ("max", "mean", "min"),
+    "label_coding": ("pm1", "01"),
+    "kernel_orientation": ("column_centre", "row_centre"),
+    "solver": ("auto", "exact", "sparse"),
+    "calibration": ("sigmoid", None),
+}
+
+
+def default_sparse_neighbors(n_neighbors: int) -> int:
+    """Centres kept per row of the truncated kernel when ``sparse_neighbors=None``:
+    ``max(5 * n_neighbors, 32)``.
+
+    The kernel of a centre is still far from zero at its ``n``-th neighbour (that distance
+    *is* its bandwidth), so the truncation must reach well beyond ``n``; 5 x n (at least
+    32) keeps the decision values within a few per cent of the exact form on the
+    benchmark data (``docs/kotaro.md``) at a cost linear in ``n_samples``.
+    """
+    return max(5 * int(n_neighbors), 32)
+
+
+@dataclass
+class _Expansion:
+    """One fitted kernel expansion ``f(x) = sum_j w_j k_j(x)`` (on scaled data)."""
+
+    X: np.ndarray
+    gamma: np.ndarray
+    w: np.ndarray
+    solver: str
+    k: int
+    orientation: str
+    n_neighbors: int
+    stat: str
+    rule: str
+    floor: float
+
+    def query_widths(self, dist: np.ndarray) -> np.ndarray:
+        """Widths of query rows (row_centre): their own distance to the ``n`` nearest
+        training rows (nothing is excluded: a query is not a training row)."""
+        return widths(local_scale(dist, self.n_neighbors, self.stat), self.floor, self.rule)
+
+    def decision(self, Q: np.ndarray, ind: np.ndarray | None = None,
+                 dist: np.ndarray | None = None) -> np.ndarray:
+        """``f`` at the rows of ``Q``; ``ind``/``dist`` are precomputed query neighbour lists
+        (``k + 1`` nearest centres for the truncated form, ``n`` for exact row_centre)."""
+        row = self.orientation == "row_centre"
+        if self.solver == "exact":
+            q_gamma = None
+            if row:
+                if dist is None:
+                    dist = kneighbors(self.X, self.n_neighbors, Q, return_distance=True)[1]
+                q_gamma = self.query_widths(dist)
+            return exact_decision(self.X, self.gamma, self.w, Q, self.orientation, q_gamma)
+        if ind is not None and dist is not None:
+            q_gamma = self.query_widths(dist) if row else None
+            return truncated_decision(ind, dist, self.gamma, self.w, self.orientation, q_gamma)
+        out = np.empty(Q.shape[0])
+        for s in range(0, Q.shape[0], QUERY_BLOCK):
+            ii, dd = kneighbors(self.X, self.k + 1, Q[s:s + QUERY_BLOCK], return_distance=True)
+            q_gamma = self.query_widths(dd) if row else None
+            out[s:s + QUERY_BLOCK] = truncated_decision(ii, dd, self.gamma, self.w,
+                                                        self.orientation, q_gamma)
+        return out
+
+
+class KOTARO(ClassifierMixin, BaseEstimator):
+    """Interpolating kernel classifier with per-sample Gaussian bandwidths (binary).
+
+    Each training row ``x_j`` gets the kernel ``k_j(x) = exp(-gamma_j |x - x_j|^2)``, with
+    ``gamma_j`` from the distance ``d_j`` to the farthest of its ``n_neighbors`` nearest
+    other rows, so kernels are wide in sparse regions (where minority rows typically lie)
+    and narrow in dense ones. The weights solve ``(K + ridge I) w = y`` with
+    ``K_ij = k_j(x_i)``, so ``f(x) = sum_j w_j k_j(x)`` reproduces the coded labels at the
+    training rows; a row is assigned to the minority class when ``f`` exceeds a threshold.
+
+    Parameters
+    ----------
+    n_neighbors : int, default=6
+        ``n``: neighbours defining each row's local scale (the row itself excluded).
+    bandwidth_rule : {"inv_dist", "inv_dist_sq"}, default="inv_dist"
+        ``gamma_i = 1 / d_i`` (the summary's formula; not scale-consistent, so results
+        depend on the units unless ``standardize=True``) or ``1 / d_i**2`` (scale-consistent).
+    scale_stat : {"max", "mean", "min"}, default="max"
+        How ``d_i`` summarises the ``n`` neighbour distances ("max" is the paper formula).
+    label_coding : {"pm1", "01"}, default="pm1"
+        Minority coded +1 / majority -1, or 1 / 0. Sets the default threshold (0 or 0.5).
+    threshold : "auto" or float, default="auto"
+        Decision threshold on ``f``. "auto" tunes it for balanced accuracy on held-out
+        data (see Notes); a float is used as is.
+    kernel_orientation : {"column_centre", "row_centre"}, default="column_centre"
+        "column_centre": ``K_ij = exp(-gamma_j |x_i - x_j|^2)`` (each basis function keeps
+        its centre's width; ``f`` interpolates everywhere). "row_centre":
+        ``exp(-gamma_i ...)``, the width of the evaluation point (a balloon estimator; a new
+        point's width comes from its ``n`` nearest training rows).
+    ridge : float, default=1e-8
+        ``epsilon`` in ``(K + epsilon I) w = y``; raised automatically (x100, up to three
+        times, with a ``SynthaugWarning``) when a solve fails.
+    standardize : bool, default=True
+        Scale features to zero mean and unit variance before anything else (constant
+        features are only centred).
+    solver : {"auto", "exact", "sparse"}, default="auto"
+        "exact": dense ``n x n`` kernel and LU solve (O(n^2) memory, O(n^3) time).
+        "sparse": truncated kernel (each row keeps its ``sparse_neighbors`` nearest
+        centres, CSR) solved with GMRES; O(n k) memory. "auto": exact up to ``max_exact``
+        rows, sparse above.
+    max_exact : int, default=5000
+        Largest training set for which ``solver="auto"`` uses the exact form.
+    sparse_neighbors : int, optional
+        Centres kept per row by the sparse form (at least ``n_neighbors``, at most
+        ``n_samples - 1``). Default: :func:`default_sparse_neighbors`, ``max(5 n, 32)``.
+    validation_fraction : float, default=0.2
+        Share of each class held out for the threshold and the calibration (when ``cv`` is
+        None).
+    cv : int, optional
+        Use stratified ``cv``-fold cross-fitting instead of one held-out split: every row
+        gets an out-of-fold decision value. Better for small data, ``cv`` times the cost.
+    calibration : {"sigmoid", None}, default="sigmoid"
+        Platt scaling of held-out decision values, for :meth:`predict_proba`. With None,
+        ``predict_proba`` is not available.
+    tol : float, default=1e-6
+        Relative residual at which GMRES stops (sparse form): the fitted values then match
+        the coded labels to about ``tol``.
+    max_iter : int, default=500
+        GMRES inner iterations per attempt (sparse form; up to four attempts, see
+        ``ridge``).
+    random_state : None, int or Generator, optional
+        Seeds the internal split / folds. The kernel fit itself is deterministic.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (2,)
+    positive_class_ : label
+        The minority (smaller) class; on a tie, ``classes_[1]``.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str
+        Only when fitted on a DataFrame with string column names.
+    mean_, scale_ : ndarray of shape (n_features,)
+        The standardisation (``scale_`` is ones when ``standardize=False``).
+    X_fit_ : ndarray of shape (n_samples, n_features)
+        The scaled training rows (the kernel centres).
+    local_scale_ : ndarray of shape (n_samples,)
+        ``d_i`` before the floor.
+    scale_floor_ : float
+        The floor applied to ``d_i`` (1e-3 x the median positive ``d_i``).
+    gamma_ : ndarray of shape (n_samples,)
+        Kernel widths.
+    dual_coef_ : ndarray of shape (n_samples,)
+        The weights ``w``.
+    solver_ : {"exact", "sparse"}
+    sparse_neighbors_ : int or None
+        Centres kept per row (sparse form only).
+    solver_info_ : dict
+        How the final system was solved: method, ridge used, residual (and iterations).
+    threshold_ : float
+        Threshold on ``f`` (in the label coding).
+    validation_indices_, validation_scores_, validation_positive_ : ndarray
+        The held-out rows (out-of-fold rows with ``cv``), their ``f`` values from the model
+        fitted without them, and whether they belong to the minority class. Empty when no
+        held-out data were needed or possible.
+    validation_balanced_accuracy_ : float or None
+        Balanced accuracy of ``f > threshold_`` on those values.
+    calibration_coef_ : tuple of float or None
+        ``(a, b)`` with ``P(classes_[1]) = expit(a * decision_function + b)``.
+
+    Notes
+    -----
+    **Threshold and calibration.** The paper's "regional optimisation" is not known. With
+    ``threshold="auto"`` (and for the calibration) the rows are split once, stratified by
+    class (``validation_fraction`` of each class held out, at least one row of each), a
+    model with the same settings is fitted on the rest and evaluated on the held-out rows.
+    The threshold is the cut of those values with the highest balanced accuracy (ties:
+    the cut nearest the default), and Platt's sigmoid is fitted to the same values. The
+    final model is then refitted on **all** rows and uses that threshold and sigmoid
+    (with the ``pm1``/``01`` coding the scale of ``f`` does not depend on the sample size,
+    so they transfer). The scaler is fitted once on all rows. When a class is too small to
+    hold any row out, a ``SynthaugWarning`` is issued, the default threshold is used and
+    the sigmoid is fitted to the training decision values (the coded labels).
+
+    **Sparse form.** The truncated system keeps, in row ``i``, the diagonal and the
+    ``sparse_neighbors`` nearest other centres; prediction uses a query's
+    ``sparse_neighbors + 1`` nearest centres, the same rule, so the fitted and the
+    predicted function agree at the training rows. Neighbour lists of the internal
+    split are taken from the full data's lists (searched once), so tuning adds no search.
+
+    Multiclass targets raise ``InvalidInputError``; wrap the model in
+    ``sklearn.multiclass.OneVsRestClassifier`` for one-vs-rest.
+    """
+
+    def __init__(self, n_neighbors: int = 6, bandwidth_rule: str = "inv_dist",
+                 scale_stat: str = "max", label_coding: str = "pm1",
+                 threshold: str | float = "auto", kernel_orientation: str = "column_centre",
+                 ridge: float = 1e-8, standardize: bool = True, solver: str = "auto",
+                 max_exact: int = 5000, sparse_neighbors: int | None = None,
+                 validation_fraction: float = 0.2, cv: int | None = None,
+                 calibration: str | None = "sigmoid", tol: float = 1e-6,
+                 max_iter: int = 500, random_state: Any = None) -> None:
+        self.n_neighbors = n_neighbors
+        self.bandwidth_rule = bandwidth_rule
+        self.scale_stat = scale_stat
+        self.label_coding = label_coding
+        self.threshold = threshold
+        self.kernel_orientation = kernel_orientation
+        self.ridge = ridge
+        self.standardize = standardize
+        self.solver = solver
+        self.max_exact = max_exact
+        self.sparse_neighbors = sparse_neighbors
+        self.validation_fraction = validation_fraction
+        self.cv = cv
+        self.calibration = calibration
+        self.tol = tol
+        self.max_iter = max_iter
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ validation
+    def _check_params(self) -> None:
+        for name, options in _CHOICES.items():
+            if getattr(self, name) not in options:
+                raise InvalidParameterError(
+                    f"{name} must be one of {list(options)}, got {getattr(self, name)!r}.")
+        thr = self.threshold
+        if not (thr == "auto" if isinstance(thr, str) else
+                isinstance(thr, numbers.Real) and math.isfinite(thr)):
+            raise InvalidParameterError(f"threshold must be 'auto' or a finite number, "
+                                        f"got {thr!r}.")
+        for name, lo in (("ridge", 0.0), ("tol", None)):
+            v = getattr(self, name)
+            if (not isinstance(v, numbers.Real) or not math.isfinite(v)
+                    or (v < lo if lo is not None else v <= 0)):
+                raise InvalidParameterError(f"{name} must be a finite number "
+                                            f"{'>= 0' if lo is not None else '> 0'}, got {v!r}.")
+        for name, lo in (("max_exact", 1), ("max_iter", 1)):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < lo:
+                raise InvalidParameterError(f"{name} must be an integer >= {lo}, got {v!r}.")
+        k = self.sparse_neighbors
+        if k is not None and (isinstance(k, bool) or not isinstance(k, numbers.Integral)
+                              or k < self.n_neighbors):
+            raise InvalidParameterError(
+                f"sparse_neighbors must be None or an integer >= n_neighbors "
+                f"({self.n_neighbors}), got {k!r}.")
+        f = self.validation_fraction
+        if not isinstance(f, numbers.Real) or not 0.0 < f < 1.0:
+            raise InvalidParameterError(f"validation_fraction must be in (0, 1), got {f!r}.")
+        cv = self.cv
+        if cv is not None and (isinstance(cv, bool) or not isinstance(cv, numbers.Integral)
+                               or cv < 2):
+            raise InvalidParameterError(f"cv must be None or an integer >= 2, got {cv!r}.")
+        if not isinstance(self.standardize, (bool, np.bool_)):
+            raise InvalidParameterError(f"standardize must be a bool, got {self.standardize!r}.")
+
+    def _as_matrix(self, X: Any, *, fit: bool) -> np.ndarray:
+        if X is None:
+            raise InvalidInputError("X is None.")
+        if hasattr(X, "toarray") and not isinstance(X, (np.ndarray, pd.DataFrame)):
+            raise DataTypeError("Sparse X is not supported; pass a dense array or DataFrame.")
+        names = None
+        if isinstance(X, pd.DataFrame):
+            if all(isinstance(c, str) for c in X.columns):
+                names = np.asarray(X.columns, dtype=object)
+            X = X.to_numpy()
+        try:
+            arr = np.asarray(X, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise DataTypeError(f"KOTARO needs numeric features (encode categorical columns "
+                                f"first): {exc}") from exc
+        if arr.ndim != 2:
+            raise InvalidInputError(f"X must be 2-dimensional (n_samples, n_features); got "
+                                    f"shape {arr.shape}.")
+        if arr.shape[1] == 0:
+            raise InvalidInputError("X has no columns.")
+        if fit:
+            self.n_features_in_ = arr.shape[1]
+            if names is not None:
+                self.feature_names_in_ = names
+            elif hasattr(self, "feature_names_in_"):
+                del self.feature_names_in_
+        elif arr.shape[1] != self.n_features_in_:
+            raise InvalidInputError(f"X has {arr.shape[1]} features, but KOTARO was fitted "
+                                    f"with {self.n_features_in_}.")
+        check_finite(arr)
+        return arr
+
+    # ------------------------------------------------------------------ fitting
+    def _splits(self, positive: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]] | None:
+        """Stratified held-out split(s), or None (with a warning) when impossible."""
+        rng = rng_from(self.random_state)
+        groups = [np.flatnonzero(~positive), np.flatnonzero(positive)]
+        smallest = min(g.size for g in groups)
+        n_folds = 0 if self.cv is None else min(int(self.cv), smallest)
+        fold = np.empty(positive.size, dtype=np.intp)
+        for g in groups:
+            perm = rng.permutation(g)
+            if self.cv is None:
+                n_val = min(max(round(self.validation_fraction * g.size), 1), g.size - 1)
+                fold[perm] = np.arange(g.size) >= n_val  # 0 = held out, 1 = fitted
+            else:
+                fold[perm] = np.arange(g.size) % max(n_folds, 1)
+        if self.cv is None:
+            parts = [(np.flatnonzero(fold == 1), np.flatnonzero(fold == 0))]
+        else:
+            parts = [(np.flatnonzero(fold != f), np.flatnonzero(fold == f))
+                     for f in range(n_folds)]
+        too_small = smallest < 2 or any(tr.size < self.n_neighbors + 1 for tr, _ in parts)
+        if too_small:
+            warnings.warn(
+                f"KOTARO: the smallest class has {smallest} row(s), too few to hold any "
+                "out; the default threshold is used and the sigmoid is fitted to the "
+                "training decision values.", SynthaugWarning, stacklevel=3)
+            return None
+        if self.cv is not None and n_folds < self.cv:
+            warnings.warn(f"KOTARO: cv={self.cv} folds reduced to {n_folds}, the size of the "
+                          "smallest class.", SynthaugWarning, stacklevel=3)
+        return parts
+
+    def _fit_expansion(self, Xs: np.ndarray, target: np.ndarray, ind: np.ndarray,
+                       dist: np.ndarray, floor: float, solver: str, k: int
+                       ) -> tuple[_Expansion, np.ndarray, dict[str, Any]]:
+        d = local_scale(dist, self.n_neighbors, self.scale_stat)
+        gamma = widths(d, floor, self.bandwidth_rule)
+        if solver == "exact":
+            K = exact_matrix(Xs, gamma, self.kernel_orientation)
+            w, info = solve_exact(K, target, float(self.ridge))
+            del K
+        else:
+            K = truncated_matrix(ind[:, :k], dist[:, :k], gamma, self.kernel_orientation)
+            w, info = solve_truncated(K, target, float(self.ridge), float(self.tol),
+                                      int(self.max_iter))
+        exp = _Expansion(Xs, gamma, w, solver, k, self.kernel_orientation, self.n_neighbors,
+                         self.scale_stat, self.bandwidth_rule, floor)
+        return exp, d, info
+
+    def _held_out_scores(self, Xs: np.ndarray, target: np.ndarray, ind: np.ndarray,
+                         dist: np.ndarray, floor: float, solver: str, k: int,
+                         parts: list[tuple[np.ndarray, np.ndarray]] | None
+                         ) -> tuple[np.ndarray, np.ndarray] | None:
+        """Row indices and ``f`` values of the held-out rows, each from a model fitted on
+        the other rows (same settings, same floor, neighbour lists reused)."""
+        if parts is None:
+            return None
+        val_idx, val_f = [], []
+        for tr, va in parts:
+            member = np.zeros(Xs.shape[0], dtype=bool)
+            member[tr] = True
+            k_sub = min(k, tr.size - 1)
+            need_sub = self.n_neighbors if solver == "exact" else k_sub
+            t_ind, t_dist = restrict_neighbors(Xs, ind, dist, tr, member, need_sub,
+                                               rows_are_members=True)
+            sub, _, _ = self._fit_expansion(Xs[tr], target[tr], t_ind, t_dist, floor,
+                                            solver, k_sub)
+            q_ind = q_dist = None
+            n_query = (k_sub + 1 if solver == "sparse" else
+                       self.n_neighbors if self.kernel_orientation == "row_centre" else 0)
+            if n_query:
+                q_ind, q_dist = restrict_neighbors(Xs, ind, dist, va, member, n_query,
+                                                   rows_are_members=False)
+            val_idx.append(va)
+            val_f.append(sub.decision(Xs[va], q_ind, q_dist))
+        return np.concatenate(val_idx), np.concatenate(val_f)
+
+    def _fit_threshold_and_sigmoid(self, held_out: tuple[np.ndarray, np.ndarray] | None,
+                                   target: np.ndarray, positive: np.ndarray,
+                                   default_thr: float) -> None:
+        if held_out is not None:
+            self.validation_indices_, self.validation_scores_ = held_out
+            self.validation_positive_ = positive[self.validation_indices_]
+        else:
+            self.validation_indices_ = np.empty(0, dtype=np.intp)
+            self.validation_scores_ = np.empty(0)
+            self.validation_positive_ = np.empty(0, dtype=bool)
+        if self.threshold == "auto" and held_out is not None:
+            self.threshold_, _ = best_threshold(self.validation_scores_,
+                                                self.validation_positive_, default_thr)
+        else:
+            self.threshold_ = default_thr if self.threshold == "auto" else float(self.threshold)
+        self.validation_balanced_accuracy_ = None
+        if held_out is not None:
+            pred = self.validation_scores_ > self.threshold_
+            pv = self.validation_positive_
+            self.validation_balanced_accuracy_ = float(
+                0.5 * (pred[pv].mean() + (~pred[~pv]).mean()))
+        self.calibration_coef_ = None
+        if self.calibration == "sigmoid":
+            if held_out is not None:
+                scores, pos = self.validation_scores_, self.validation_positive_
+            else:  # the training decision values: the coded labels, up to the ridge
+                scores, pos = target, positive
+            s = self._sign * (scores - self.threshold_)
+            is_cls1 = pos if self._sign > 0 else ~pos
+            self.calibration_coef_ = fit_sigmoid(s, is_cls1)
+
+    def fit(self, X: Any, y: Any) -> KOTARO:
+        """Fit the kernel expansion, and the threshold and sigmoid on held-out rows.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            Numeric features, no missing values.
+        y : array-like of shape (n_samples,)
+            Two classes.
+
+        Returns
+        -------
+        self : KOTARO
+        """
+        self._check_params()
+        arr = self._as_matrix(X, fit=True)
+        y_arr = check_target(y)
+        if y_arr.shape[0] != arr.shape[0]:
+            raise InvalidInputError(f"X has {arr.shape[0]} rows but y has {y_arr.shape[0]} "
+                                    "labels.")
+        classes, counts = np.unique(y_arr, return_counts=True)
+        if classes.size != 2:
+            raise InvalidInputError(
+                f"KOTARO is a binary classifier; y has {classes.size} classes. Wrap it in "
+                "sklearn.multiclass.OneVsRestClassifier for one-vs-rest.")
+        n = arr.shape[0]
+        check_n_neighbors(n, self.n_neighbors, param="n_neighbors", within="training data")
+        self.classes_ = classes
+        pos_idx = 0 if counts[0] < counts[1] else 1
+        self.positive_class_ = classes[pos_idx]
+        self._sign = 1.0 if pos_idx == 1 else -1.0
+        positive = y_arr == classes[pos_idx]
+        pm1 = self.label_coding == "pm1"
+        target = np.where(positive, 1.0, -1.0 if pm1 else 0.0)
+        default_thr = 0.0 if pm1 else 0.5
+
+        self.mean_ = arr.mean(axis=0)
+        if self.standardize:
+            std = arr.std(axis=0)
+            self.scale_ = np.where(std > 0, std, 1.0)
+        else:
+            self.scale_ = np.ones(arr.shape[1])
+        Xs = (arr - self.mean_) / self.scale_
+        del arr
+
+        solver = self.solver if self.solver != "auto" else (
+            "exact" if n <= self.max_exact else "sparse")
+        if solver == "exact" and n > self.max_exact:
+            warnings.warn(
+                f"KOTARO: solver='exact' on {n} rows builds a dense {n} x {n} kernel matrix "
+                f"(about {2 * 8 * n * n / 1e9:.1f} GB with the LU copy) and takes O(n^3) "
+                "time; solver='sparse' scales linearly.", SynthaugWarning, stacklevel=2)
+        k = min(self.sparse_neighbors if self.sparse_neighbors is not None
+                else default_sparse_neighbors(self.n_neighbors), n - 1)
+        need = self.n_neighbors if solver == "exact" else k
+        tuning = self.threshold == "auto" or self.calibration is not None
+        parts = self._splits(positive) if tuning else None
+        n_list = need
+        if parts is not None:
+            held = self.validation_fraction if self.cv is None else 1.0 / len(parts)
+            n_list = min(n - 1, math.ceil((need + 1) / (1.0 - held) * 1.25) + 5)
+        ind, dist = kneighbors(Xs, n_list, return_distance=True)
+        d_all = local_scale(dist, self.n_neighbors, self.scale_stat)
+        floor = scale_floor(d_all, Xs)
+
+        held_out = self._held_out_scores(Xs, target, ind, dist, floor, solver, k, parts)
+        self._expansion, self.local_scale_, self.solver_info_ = self._fit_expansion(
+            Xs, target, ind[:, :need], dist[:, :need], floor, solver, k)
+        self.X_fit_ = Xs
+        self.gamma_ = self._expansion.gamma
+        self.dual_coef_ = self._expansion.w
+        self.scale_floor_ = floor
+        self.solver_ = solver
+        self.sparse_neighbors_ = k if solver == "sparse" else None
+
+        self._fit_threshold_and_sigmoid(held_out, target, positive, default_thr)
+        return self
+
+    # ------------------------------------------------------------------ prediction
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "_expansion"):
+            raise NotFittedError(f"This {type(self).__name__} is not fitted yet; call fit "
+                                 "first.")
+
+    def kernel_expansion(self, X: Any) -> np.ndarray:
+        """The raw expansion ``f(x) = sum_j w_j k_j(x)`` in the label coding.
+
+        Larger means more minority-like; at the training rows it reproduces the coded
+        labels (exact form, ``column_centre``, small ridge).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        f : ndarray of shape (n_samples,)
+        """
+        self._check_fitted()
+        Xs = (self._as_matrix(X, fit=False) - self.mean_) / self.scale_
+        return self._expansion.decision(Xs)
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """Signed distance to the threshold, positive for ``classes_[1]`` (scikit-learn's
+        binary convention): ``f - threshold_``, negated when the minority is ``classes_[0]``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,)
+        """
+        f = self.kernel_expansion(X)
+        return self._sign * (f - self.threshold_)
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Class labels (in the original label space): ``classes_[1]`` where
+        ``decision_function > 0``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+        """
+        scores = self.decision_function(X)
+        return self.classes_[(scores > 0).astype(np.intp)]
+
+    @available_if(lambda self: self.calibration is not None)
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Class probabilities from Platt scaling of the decision values.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, 2)
+            Columns in the order of ``classes_``; non-decreasing in ``decision_function``
+            for ``classes_[1]``.
+        """
+        from scipy.special import expit
+
+        s = self.decision_function(X)
+        a, b = self.calibration_coef_  # type: ignore[misc]
+        p1 = expit(a * s + b)
+        return np.column_stack([1.0 - p1, p1])
