@@ -17,10 +17,10 @@ import gc
 import json
 import platform
 import time
-import tracemalloc
 from pathlib import Path
 
 import imblearn.over_sampling as imb
+from bench_oversamplers import peak_memory  # same directory
 from sklearn.datasets import make_classification
 
 from synthaug import GKSMOTE
@@ -46,18 +46,11 @@ def main() -> None:
     for _ in range(args.repeats):
         ours.append(_time(lambda: GKSMOTE(random_state=0), X, y))
         theirs.append(_time(lambda: imb.BorderlineSMOTE(random_state=0), X, y))
-    gc.collect()
-    tracemalloc.start()
-    base = tracemalloc.get_traced_memory()[0]
-    X_res, y_res = GKSMOTE(random_state=0).fit_resample(X, y)
-    peak = tracemalloc.get_traced_memory()[1] - base
-    tracemalloc.stop()
-    out_bytes = X_res.nbytes + y_res.nbytes
+    memory = peak_memory(lambda: GKSMOTE(random_state=0), X, y)
     report = {"data": {"n": args.n, "d": 20, "minority_share": 0.05},
               "gksmote_s": min(ours), "imblearn_borderline_s": min(theirs),
               "ratio": min(ours) / min(theirs), "gksmote_all_s": ours,
-              "imblearn_all_s": theirs, "peak_bytes": peak, "output_bytes": out_bytes,
-              "peak_over_output": peak / out_bytes,
+              "imblearn_all_s": theirs, **memory,
               "targets": {"ratio": "<= 0.7", "peak_over_output": "<= 2"},
               "machine": {"platform": platform.platform()}}
     text = json.dumps(report, indent=2)

@@ -84,19 +84,8 @@ def check_finite(X_num: np.ndarray, columns: list[Any] | None = None,
         "synthaug does not guess missing values.")
 
 
-def check_X_y(X: Any, y: Any, *, categorical_features: Any = "auto",
-              codec: TableCodec | None = None
-              ) -> tuple[TableCodec, np.ndarray, np.ndarray, np.ndarray]:
-    """Validate a feature table and its labels.
-
-    Returns
-    -------
-    codec : TableCodec
-        Fitted on ``X`` (or the one given, already fitted).
-    X_num : ndarray of shape (n_samples, n_numeric), float64
-    X_cat : ndarray of shape (n_samples, n_categorical), int codes
-    y : ndarray of shape (n_samples,)
-    """
+def _check_table_shape(X: Any) -> Any:
+    """Reject None, sparse input and wrong shapes; return an array or DataFrame."""
     if X is None:
         raise InvalidInputError("X is None.")
     if hasattr(X, "toarray") and not isinstance(X, (np.ndarray, pd.DataFrame)):
@@ -112,6 +101,40 @@ def check_X_y(X: Any, y: Any, *, categorical_features: Any = "auto",
             "Use X.reshape(-1, 1) for a single feature.")
     if X.shape[1] == 0:
         raise InvalidInputError("X has no columns.")
+    return X
+
+
+def check_matrix(X: Any, *, what: str = "this method") -> np.ndarray:
+    """Validate an all-numeric feature table and return it as a finite float64 matrix.
+
+    For the estimators that need numbers only (size selection, diagnostics, KOTARO); the
+    message says to encode categorical columns first.
+    """
+    X = _check_table_shape(X)
+    try:
+        arr = (X.to_numpy(dtype=np.float64) if isinstance(X, pd.DataFrame)
+               else np.asarray(X, dtype=np.float64))
+    except (TypeError, ValueError) as exc:
+        raise DataTypeError(f"{what} needs numeric features (encode categorical columns "
+                            f"first): {exc}") from None
+    check_finite(arr)
+    return arr
+
+
+def check_X_y(X: Any, y: Any, *, categorical_features: Any = "auto",
+              codec: TableCodec | None = None
+              ) -> tuple[TableCodec, np.ndarray, np.ndarray, np.ndarray]:
+    """Validate a feature table and its labels.
+
+    Returns
+    -------
+    codec : TableCodec
+        Fitted on ``X`` (or the one given, already fitted).
+    X_num : ndarray of shape (n_samples, n_numeric), float64
+    X_cat : ndarray of shape (n_samples, n_categorical), int codes
+    y : ndarray of shape (n_samples,)
+    """
+    X = _check_table_shape(X)
     y_arr = check_target(y)
     if X.shape[0] != y_arr.shape[0]:
         raise InvalidInputError(

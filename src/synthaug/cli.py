@@ -11,10 +11,7 @@ leaves a partial output file.
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,6 +20,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from synthaug._io import atomic_write
 from synthaug._version import __version__
 from synthaug.exceptions import InvalidInputError, SynthaugError
 
@@ -79,23 +77,6 @@ def read_input(source: str, target: str | None) -> tuple[pd.DataFrame, pd.Series
             f"({len(names)} bundled; see `synthaug datasets list`). {exc}") from None
     y = pd.Series(y, name=target or "target", index=X.index)
     return X, y, f"bundled dataset {source}"
-
-
-def atomic_write(output: Path, write: Callable[[str], Any]) -> None:
-    """Call ``write(tmp_path)`` on a temporary file beside ``output``, then rename it into
-    place with the usual permissions, so no reader ever sees a partial file."""
-    output.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, output)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_output(frame: pd.DataFrame, output: Path) -> None:
@@ -397,7 +378,7 @@ def _write_report(store_path: Path, output: Path) -> None:
 
     with ResultStore.open_existing(store_path) as st:
         frame = st.read()
-    atomic_write(output, lambda tmp: write_report(frame, tmp))
+    write_report(frame, output)  # written atomically, with ordinary permissions
     err_console.print(f"report: {output}")
 
 

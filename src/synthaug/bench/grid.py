@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from synthaug.bench.classifiers import make_classifier
-from synthaug.bench.methods import parse_method
+from synthaug.bench.methods import parse_method, split_outside_brackets
 from synthaug.bench.tasks import Task
 from synthaug.exceptions import InvalidInputError, InvalidParameterError
 
@@ -145,23 +145,8 @@ def apply_overrides(config: BenchConfig, values: dict[str, Any]) -> BenchConfig:
               if v is not None and k in BenchConfig.__dataclass_fields__}
     for key in ("datasets", "methods", "classifiers"):
         if key in fields and isinstance(fields[key], str):
-            fields[key] = [s.strip() for s in _split_list(fields[key])]
+            fields[key] = split_outside_brackets(fields[key], ",")
     return replace(config, **fields)
-
-
-def _split_list(text: str) -> list[str]:
-    """Split on commas outside brackets (method parameters contain commas)."""
-    parts, depth, cur = [], 0, ""
-    for ch in text:
-        depth += ch == "["
-        depth -= ch == "]"
-        if ch == "," and depth == 0:
-            parts.append(cur)
-            cur = ""
-        else:
-            cur += ch
-    parts.append(cur)
-    return [p for p in parts if p.strip()]
 
 
 def build_tasks(config: BenchConfig) -> list[Task]:

@@ -106,20 +106,19 @@ def known_methods() -> list[str]:
     return [*NO_SYNTHESIS, *sorted(GENERATORS), "imblearn:NAME", "sv:NAME"]
 
 
-def _split_plus(text: str) -> list[str]:
+def split_outside_brackets(text: str, sep: str) -> list[str]:
+    """Split ``text`` on ``sep`` where it is not inside ``[...]`` (method parameters may
+    contain ``+`` and ``,``); parts are stripped, empty ones dropped."""
     parts, depth, cur = [], 0, []
     for ch in text:
-        if ch == "[":
-            depth += 1
-        elif ch == "]":
-            depth -= 1
-        if ch == "+" and depth == 0:
+        depth += (ch == "[") - (ch == "]")
+        if ch == sep and depth == 0:
             parts.append("".join(cur))
             cur = []
         else:
             cur.append(ch)
     parts.append("".join(cur))
-    return [p.strip() for p in parts]
+    return [p.strip() for p in parts if p.strip()]
 
 
 def parse_method(text: str) -> MethodSpec:
@@ -132,7 +131,7 @@ def parse_method(text: str) -> MethodSpec:
     """
     if not isinstance(text, str) or not text.strip():
         raise UnknownMethodError(f"A method name is a non-empty string, got {text!r}.")
-    head, *rest = _split_plus(text.strip())
+    head, *rest = split_outside_brackets(text.strip(), "+")
     params: dict[str, Any] = {}
     if "[" in head:
         if not head.endswith("]"):

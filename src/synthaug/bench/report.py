@@ -15,7 +15,6 @@ import html
 import json
 import math
 import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from synthaug._io import atomic_write
 from synthaug._version import __version__
 from synthaug.bench.figures import Figures, box_figure, cd_figure
 from synthaug.bench.stats import (
@@ -479,17 +479,12 @@ def _page(title: str, ctx: _Context) -> str:
             f"<nav>{nav}</nav></header>{body}</body></html>\n")
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+def _write_text(path: Path, text: str) -> None:
+    def write(tmp: str) -> None:
+        with open(tmp, "w", encoding="utf-8") as handle:
             handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+
+    atomic_write(path, write)
 
 
 def write_report(results: pd.DataFrame, path: str | os.PathLike[str], *,
@@ -552,5 +547,5 @@ def write_report(results: pd.DataFrame, path: str | os.PathLike[str], *,
         raise InvalidParameterError(f"alpha must be in (0, 1), got {alpha!r}.")
     ctx = _Context(_prepare(results), baseline, reference, list(cd_metrics), float(alpha))
     target = Path(path)
-    _write_atomic(target, _page(title, ctx))
+    _write_text(target, _page(title, ctx))
     return target

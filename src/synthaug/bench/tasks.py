@@ -164,7 +164,6 @@ def _run(task: Task, row: dict[str, Any]) -> None:
     from synthaug.bench.classifiers import class_weight_mode, make_classifier
     from synthaug.bench.methods import parse_method
     from synthaug.datasets import load_dataset
-    from synthaug.metrics import classification_report
 
     spec = parse_method(task.method)
     seed = task.fold_seed()
@@ -199,11 +198,19 @@ def _run(task: Task, row: dict[str, Any]) -> None:
             fit_kwargs["sample_weight"] = compute_sample_weight("balanced", y_tr)
     clf.fit(X_tr, y_tr, **fit_kwargs)
     t2 = time.perf_counter()
-    proba = clf.predict_proba(X_te)[:, list(clf.classes_).index(1)]
-    y_pred = clf.predict(X_te)
-    t3 = time.perf_counter()
+    _score(clf, X_te, y_te, row)
+    row.update(status="ok", resample_time=t1 - t0, fit_time=t2 - t1)
+
+
+def _score(model: Any, X_te: np.ndarray, y_te: np.ndarray, row: dict[str, Any]) -> None:
+    """Every metric of the test fold (minority label 1), and the prediction time."""
+    from synthaug.metrics import classification_report
+
+    t0 = time.perf_counter()
+    proba = model.predict_proba(X_te)[:, list(model.classes_).index(1)]
+    y_pred = model.predict(X_te)
+    row["predict_time"] = time.perf_counter() - t0
     row.update(classification_report(y_te, y_pred=y_pred, proba=proba))
-    row.update(status="ok", resample_time=t1 - t0, fit_time=t2 - t1, predict_time=t3 - t2)
 
 
 def _run_size_policy(spec: Any, clf: Any, X_tr: np.ndarray, y_tr: np.ndarray,
@@ -216,7 +223,6 @@ def _run_size_policy(spec: Any, clf: Any, X_tr: np.ndarray, y_tr: np.ndarray,
     probabilities, or no per-sample scores for TG-VTSS) makes the task not applicable.
     """
     from synthaug.exceptions import InvalidParameterError
-    from synthaug.metrics import classification_report
 
     search = spec.make_search(clf, seed)
     try:
@@ -227,9 +233,6 @@ def _run_size_policy(spec: Any, clf: Any, X_tr: np.ndarray, y_tr: np.ndarray,
     t0 = time.perf_counter()
     search.fit(X_tr, y_tr)
     t1 = time.perf_counter()
-    proba = search.predict_proba(X_te)[:, list(search.classes_).index(1)]
-    y_pred = search.predict(X_te)
-    t2 = time.perf_counter()
-    row.update(classification_report(y_te, y_pred=y_pred, proba=proba))
-    row.update(status="ok", resample_time=t1 - t0, fit_time=0.0, predict_time=t2 - t1,
+    _score(search, X_te, y_te, row)
+    row.update(status="ok", resample_time=t1 - t0, fit_time=0.0,
                n_synthetic=int(search.best_size_))

@@ -23,7 +23,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.metaestimators import available_if
 
 from synthaug._random import rng_from
-from synthaug._validation import check_finite, check_n_neighbors, check_target
+from synthaug._validation import check_matrix, check_n_neighbors, check_target
 from synthaug.classifiers._kernel_solvers import (
     best_threshold,
     exact_decision,
@@ -39,7 +39,6 @@ from synthaug.classifiers._kernel_solvers import (
     widths,
 )
 from synthaug.exceptions import (
-    DataTypeError,
     InvalidInputError,
     InvalidParameterError,
     NotFittedError,
@@ -304,25 +303,10 @@ class KOTARO(ClassifierMixin, BaseEstimator):
             raise InvalidParameterError(f"standardize must be a bool, got {self.standardize!r}.")
 
     def _as_matrix(self, X: Any, *, fit: bool) -> np.ndarray:
-        if X is None:
-            raise InvalidInputError("X is None.")
-        if hasattr(X, "toarray") and not isinstance(X, (np.ndarray, pd.DataFrame)):
-            raise DataTypeError("Sparse X is not supported; pass a dense array or DataFrame.")
         names = None
-        if isinstance(X, pd.DataFrame):
-            if all(isinstance(c, str) for c in X.columns):
-                names = np.asarray(X.columns, dtype=object)
-            X = X.to_numpy()
-        try:
-            arr = np.asarray(X, dtype=np.float64)
-        except (TypeError, ValueError) as exc:
-            raise DataTypeError(f"KOTARO needs numeric features (encode categorical columns "
-                                f"first): {exc}") from exc
-        if arr.ndim != 2:
-            raise InvalidInputError(f"X must be 2-dimensional (n_samples, n_features); got "
-                                    f"shape {arr.shape}.")
-        if arr.shape[1] == 0:
-            raise InvalidInputError("X has no columns.")
+        if isinstance(X, pd.DataFrame) and all(isinstance(c, str) for c in X.columns):
+            names = np.asarray(X.columns, dtype=object)
+        arr = check_matrix(X, what="KOTARO")
         if fit:
             self.n_features_in_ = arr.shape[1]
             if names is not None:
@@ -332,7 +316,6 @@ class KOTARO(ClassifierMixin, BaseEstimator):
         elif arr.shape[1] != self.n_features_in_:
             raise InvalidInputError(f"X has {arr.shape[1]} features, but KOTARO was fitted "
                                     f"with {self.n_features_in_}.")
-        check_finite(arr)
         return arr
 
     # ------------------------------------------------------------------ fitting

@@ -12,12 +12,13 @@ from __future__ import annotations
 import contextlib
 import importlib.metadata
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from synthaug._io import atomic_write
 
 __all__ = ["cache_dir", "package_version", "read_arrays", "write_arrays"]
 
@@ -57,14 +58,10 @@ def read_arrays(name: str) -> dict[str, Any] | None:
 def write_arrays(name: str, raw: dict[str, Any]) -> None:
     """Cache the arrays of dataset ``name`` (atomically; silently skipped on failure)."""
     path = _array_file(name)
+    def write(tmp: str) -> None:
+        with open(tmp, "wb") as fh:
+            np.savez(fh, data=raw["data"], target=raw["target"],
+                     feature_names=np.asarray(raw["feature_names"], dtype=str))
+
     with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz.tmp")
-        os.close(fd)
-        try:
-            with open(tmp, "wb") as fh:
-                np.savez(fh, data=raw["data"], target=raw["target"],
-                         feature_names=np.asarray(raw["feature_names"], dtype=str))
-            os.replace(tmp, path)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
+        atomic_write(path, write)

@@ -34,10 +34,8 @@ import difflib
 import functools
 import io
 import json
-import os
 import pkgutil
 import re
-import tempfile
 import threading
 import warnings
 from collections.abc import Callable
@@ -48,6 +46,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from synthaug._io import atomic_write
 from synthaug.datasets._cache import cache_dir, package_version, read_arrays, write_arrays
 from synthaug.exceptions import InvalidInputError, InvalidParameterError, SynthaugWarning
 
@@ -307,12 +306,12 @@ def _read_cache(path: Path) -> tuple[list[dict[str, Any]], dict[str, str]] | Non
 
 def _write_cache(path: Path, rows: list[dict[str, Any]], skipped: dict[str, str]) -> None:
     payload = {"schema": _CACHE_SCHEMA, "rows": rows, "skipped": skipped}
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+    def write(tmp: str) -> None:
+        with open(tmp, "w", encoding="utf-8") as handle:
             json.dump(payload, handle)
-        os.replace(tmp, path)  # atomic: a concurrent reader sees the old file or the new one
+
+    try:  # atomic: a concurrent reader sees the old file or the new one
+        atomic_write(path, write)
     except OSError:
         pass  # a read-only home only makes the next process slower
 

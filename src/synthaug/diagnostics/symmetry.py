@@ -22,7 +22,7 @@ from scipy import stats
 from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 
-from synthaug._validation import check_finite, check_target
+from synthaug._validation import check_matrix, check_target
 from synthaug.diagnostics._linalg import regularised_inverse
 from synthaug.diagnostics.scores import ScoreModel, final_step, score_model
 from synthaug.exceptions import InvalidInputError, InvalidParameterError
@@ -121,9 +121,8 @@ def symmetry_test(estimator: Any, X: Any, y: Any, *, alpha: float = 0.05,
     """
     if not 0 < alpha < 1:
         raise InvalidParameterError(f"alpha must lie in (0, 1), got {alpha}.")
-    X = np.asarray(X, dtype=np.float64)
+    X = check_matrix(X, what="the symmetry test")
     y = check_target(y)
-    check_finite(X)
     y = centre_labels(estimator, y, centered)
     majority, minority = class_split(y)
     pilot = balanced_pilot_fit(estimator, X, y)

@@ -16,6 +16,7 @@ Input validation and the split into numeric and categorical columns happen here,
 
 from __future__ import annotations
 
+from abc import ABCMeta, abstractmethod
 from typing import Any
 
 import numpy as np
@@ -37,7 +38,7 @@ def default_target_class(y: np.ndarray) -> Any:
     return labels[counts == smallest][-1].item()
 
 
-class BaseGenerator(BaseEstimator):
+class BaseGenerator(BaseEstimator, metaclass=ABCMeta):
     """Base class of synthaug's generators.
 
     Subclasses implement
@@ -159,13 +160,15 @@ class BaseGenerator(BaseEstimator):
     def _check_params(self) -> None:
         """Validate constructor parameters (called at fit)."""
 
+    @abstractmethod
     def _fit(self, X_num: np.ndarray, X_cat: np.ndarray, y: np.ndarray,
-             target_class: Any) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
+             target_class: Any) -> None:
+        """Learn from validated, encoded data (see the class docstring)."""
 
+    @abstractmethod
     def _sample_chunk(self, rng: np.random.Generator, size: int
-                      ) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - abstract
-        raise NotImplementedError
+                      ) -> tuple[np.ndarray, np.ndarray]:
+        """Exactly ``size`` new rows ``(numeric, codes)``, drawn from ``rng`` alone."""
 
     def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
         tags = super().__sklearn_tags__()

@@ -18,6 +18,7 @@ networks are refitted from scratch for each candidate).
 from __future__ import annotations
 
 import warnings
+from abc import ABCMeta, abstractmethod
 from typing import Any
 
 import numpy as np
@@ -27,7 +28,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
 
 from synthaug._random import to_entropy
-from synthaug._validation import check_finite, check_target
+from synthaug._validation import check_matrix, check_target
 from synthaug.diagnostics.quality import alignment, generator_quality, theory_target
 from synthaug.diagnostics.scores import SUPPORTED, final_step
 from synthaug.diagnostics.symmetry import class_split, symmetry_test
@@ -96,12 +97,13 @@ def _set_warm_start(estimator: Any) -> None:
         estimator.set_params(**{name: True})
 
 
-class _SizeSearch(ClassifierMixin, BaseEstimator):
+class _SizeSearch(ClassifierMixin, BaseEstimator, metaclass=ABCMeta):
     """Shared machinery of VTSS and TG-VTSS (candidates differ)."""
 
+    @abstractmethod
     def _candidates(self, X: np.ndarray, y: np.ndarray, gap: int, entropy: int
-                    ) -> np.ndarray:  # pragma: no cover - abstract
-        raise NotImplementedError
+                    ) -> np.ndarray:
+        """Candidate multipliers of the gap, searched by cross-validation."""
 
     def _check_estimator(self) -> None:
         if not hasattr(self.estimator, "predict_proba"):
@@ -114,9 +116,8 @@ class _SizeSearch(ClassifierMixin, BaseEstimator):
     def fit(self, X: Any, y: Any) -> _SizeSearch:
         """Choose the synthetic size and refit on all rows plus that many synthetic ones."""
         self._check_estimator()
-        X = np.asarray(X, dtype=np.float64)
+        X = check_matrix(X, what="size selection")
         y = check_target(y)
-        check_finite(X)
         majority, minority = class_split(y)
         n0, n1 = int((y == majority).sum()), int((y == minority).sum())
         gap = n0 - n1
