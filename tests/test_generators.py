@@ -137,6 +137,25 @@ def test_borderline_seeds_only_from_danger_set(data, kind):
     assert ok.all()
 
 
+@pytest.mark.parametrize("k", [1, 4, 9])
+def test_other_class_votes_rank_ties_own_class_first(monkeypatch, k):
+    import synthaug.neighbors as nb
+    from synthaug.generators.smote import other_class_votes
+
+    monkeypatch.setattr(nb, "COUNT_QUERY_BLOCK", 32)  # threaded, several blocks
+    monkeypatch.setattr(nb, "COUNT_ROW_BLOCK", 50)
+    rng = np.random.default_rng(7)
+    X = rng.integers(0, 5, size=(400, 2)).astype(float)  # integer grid: ties everywhere
+    y = (rng.random(400) < 0.3).astype(int)
+    mask = y == 1
+    Xc = X[mask]
+    votes = other_class_votes(Xc, X[~mask], kneighbors(Xc, min(k, 3 * k)), k)
+    D = ((Xc[:, None, :] - X[None, :, :]) ** 2).sum(-1)
+    D[np.arange(mask.sum()), np.flatnonzero(mask)] = np.inf     # the row itself
+    expected = [np.sum(~mask[np.lexsort((~mask, row))[:k]]) for row in D]
+    np.testing.assert_array_equal(votes, expected)
+
+
 def test_borderline_without_danger_warns_and_still_returns_rows():
     rng = np.random.default_rng(0)
     X = np.r_[rng.normal(0, 0.1, (50, 2)), rng.normal(10, 0.1, (10, 2))]

@@ -62,3 +62,65 @@ def test_custom_estimator_override():
     assert calls
     kneighbors(X, 3)
     assert len(calls) == 1
+
+
+# ----------------------------------------------------------------------------- count_closer
+def _brute_counts(X, Q, r2):
+    D = ((Q[:, None, :] - X[None, :, :]) ** 2).sum(-1)
+    return np.stack([(D < r2[:, [j]]).sum(1) for j in range(r2.shape[1])], axis=1)
+
+
+@pytest.fixture
+def small_count_blocks(monkeypatch):
+    # several query tasks and row blocks, a partial last block, so the threaded path runs
+    monkeypatch.setattr(nb, "COUNT_QUERY_BLOCK", 64)
+    monkeypatch.setattr(nb, "COUNT_ROW_BLOCK", 100)
+
+
+@pytest.mark.parametrize("offset", [0.0, 1e4])
+def test_count_closer_is_exact_with_ties_and_large_offsets(small_count_blocks, offset):
+    rng = np.random.default_rng(3)
+    # integer grid: many rows exactly at a radius, which must never be counted; the offset
+    # makes float32 lose digits, so the float64 band recomputation has work to do
+    X = rng.integers(0, 4, size=(1500, 3)).astype(float) * [1.0, 2.0, 3.0] + offset
+    Q = X[rng.choice(1500, 300)]
+    r2 = np.c_[nb.row_sq_distances(Q, X[rng.choice(1500, 300)]),
+               nb.row_sq_distances(Q, X[rng.choice(1500, 300)])]
+    got = nb.count_closer(X, Q, r2)
+    np.testing.assert_array_equal(got, _brute_counts(X - offset, Q - offset, r2))
+    np.testing.assert_array_equal(nb.count_closer(X, Q, r2[:, 0]), got[:, 0])
+
+
+def test_count_closer_continuous_data_and_single_thread(small_count_blocks):
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(2000, 8)) * 30 + 500
+    Q = rng.normal(size=(150, 8)) * 30 + 500
+    # radii a hair above and below the distance to some row: float32 cannot tell, so only
+    # the float64 recomputation of the band gets these right
+    d2 = nb.row_sq_distances(Q, X[rng.choice(2000, 150)])
+    r2 = np.c_[rng.uniform(0, 40 ** 2, size=150), d2 * (1 + 1e-9), d2 * (1 - 1e-9)]
+    expected = _brute_counts(X, Q, r2)
+    np.testing.assert_array_equal(nb.count_closer(X, Q, r2), expected)
+    np.testing.assert_array_equal(nb.count_closer(X, Q, r2, n_jobs=1), expected)
+
+
+def test_count_closer_sparse_matches_dense():
+    import scipy.sparse as sp
+    rng = np.random.default_rng(5)
+    X = rng.integers(0, 3, size=(800, 6)).astype(float)
+    X[:, 3:] = X[:, 3:] > 1                       # one-hot-like columns, exact ties
+    Q = X[rng.choice(800, 120)]
+    r2 = nb.row_sq_distances(sp.csr_matrix(Q), sp.csr_matrix(X[rng.choice(800, 120)]))
+    np.testing.assert_array_equal(nb.count_closer(sp.csr_matrix(X), sp.csr_matrix(Q), r2),
+                                  _brute_counts(X, Q, r2[:, None])[:, 0])
+    np.testing.assert_array_equal(nb.count_closer(X, Q, r2),
+                                  _brute_counts(X, Q, r2[:, None])[:, 0])
+
+
+def test_count_closer_rejects_bad_radii():
+    from synthaug.exceptions import InvalidInputError
+    X = np.zeros((5, 2))
+    for bad in (np.full(3, np.nan), np.full(3, -1.0), np.ones(4), np.ones((3, 2, 1))):
+        with pytest.raises(InvalidInputError, match="radius_sq"):
+            nb.count_closer(X, X[:3], bad)
+    np.testing.assert_array_equal(nb.count_closer(X[:0], X[:3], np.ones(3)), [0, 0, 0])

@@ -24,8 +24,8 @@ import scipy.sparse as sp
 
 from synthaug._validation import check_n_neighbors
 from synthaug.exceptions import InvalidInputError, InvalidParameterError, SynthaugWarning
-from synthaug.generators.smote import _InterpolationGenerator, neighbors_across_classes
-from synthaug.neighbors import kneighbors
+from synthaug.generators.smote import _InterpolationGenerator
+from synthaug.neighbors import count_closer, kneighbors, row_sq_distances
 
 __all__ = ["GKSMOTEGenerator", "auto_n_neighbors", "exact_two_means"]
 
@@ -104,7 +104,12 @@ class GKSMOTEGenerator(_InterpolationGenerator):
 
     1. **Noise filter.** A target-class row whose ``k`` nearest rows over all the data
        (itself excluded) are at least a ``noise_threshold`` share of other classes is noise.
-       Noise rows are never seeds nor partners.
+       Rows at the same distance are ranked own class first, so a tie never makes noise.
+       Noise rows are never seeds nor partners. The test is computed as a count: at least
+       ``need = ceil(k * noise_threshold)`` other-class rows strictly closer than the row's
+       ``(k - need + 1)``-th nearest target-class row
+       (:func:`synthaug.neighbors.count_closer`), which needs no neighbour search over the
+       other classes.
     2. **Density.** Each retained row gets the mean Gaussian kernel value
        ``exp(-d^2 / (2 h^2))`` over its ``k`` nearest target-class rows. In ``"paper"``
        mode the neighbours are other *retained* rows (the row itself excluded); in
@@ -253,16 +258,19 @@ class GKSMOTEGenerator(_InterpolationGenerator):
         n_c = int(mask.sum())
         k = self._resolve_k(n_c, target_class)
         self.n_neighbors_ = k
-        class_idx = np.flatnonzero(mask)
         class_num = X_num[mask]
         class_cat = X_cat[mask]
         Z_class, scale = self._class_space(X_num, X_cat, mask)
         Z_all = self._all_space(X_num, X_cat, scale)
 
-        # 1. noise filter: k nearest rows over all data, the row itself excluded
-        nn_all = neighbors_across_classes(Z_all, class_idx, k)
-        share_other = (~mask[nn_all]).mean(axis=1)
-        self.noise_mask_ = share_other >= self.noise_threshold - 1e-12
+        # 1. noise filter. "At least `need` of the k nearest rows are of other classes" is
+        # "at least `need` other-class rows are strictly closer than the row's
+        # (k - need + 1)-th nearest same-class row": a count, no search over all rows.
+        need = max(1, math.ceil(k * self.noise_threshold - 1e-9))
+        nn_same = kneighbors(Z_class, k - need + 1)[:, -1]
+        radius_sq = row_sq_distances(Z_class, Z_class[nn_same])
+        n_other = count_closer(Z_all[~mask], Z_class, radius_sq)
+        self.noise_mask_ = n_other >= need
         retained = np.flatnonzero(~self.noise_mask_)
         self.densities_ = np.full(n_c, np.nan)
         self.bandwidth_ = np.full(n_c, np.nan)

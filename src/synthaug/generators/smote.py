@@ -21,10 +21,10 @@ from synthaug._validation import check_n_neighbors
 from synthaug.encoding import majority_vote, neighbour_space
 from synthaug.exceptions import InvalidParameterError, SynthaugWarning
 from synthaug.generators.base import BaseGenerator
-from synthaug.neighbors import kneighbors
+from synthaug.neighbors import count_closer, kneighbors, row_sq_distances
 
 __all__ = ["ADASYNGenerator", "BorderlineSMOTEGenerator", "SMOTEGenerator",
-           "neighbors_across_classes"]
+           "neighbors_across_classes", "other_class_votes"]
 
 
 def neighbors_across_classes(Z_all: Any, class_idx: np.ndarray, k: int) -> np.ndarray:
@@ -38,6 +38,36 @@ def neighbors_across_classes(Z_all: Any, class_idx: np.ndarray, k: int) -> np.nd
     missing = ~is_self.any(axis=1)
     is_self[missing, -1] = True
     return nn[~is_self].reshape(len(class_idx), k)
+
+
+def other_class_votes(Z_class: Any, Z_other: Any, nn_class: np.ndarray, k: int
+                      ) -> np.ndarray:
+    """How many of each target-class row's ``k`` nearest rows (all classes, the row itself
+    excluded) are of other classes; rows at equal distance count own class first.
+
+    Computed without a neighbour search over the other classes: the ``j``-th nearest
+    same-class row is among the ``k`` nearest exactly when at most ``k - j`` other-class rows
+    are strictly closer, and those are counted by :func:`synthaug.neighbors.count_closer`
+    (a threshold test per pair, several times cheaper than ranking every pair).
+
+    Parameters
+    ----------
+    Z_class, Z_other : array or sparse matrix
+        Neighbour space of the target-class rows and of all other rows.
+    nn_class : ndarray of shape (n_class, >= min(k, n_class - 1))
+        Each target-class row's nearest same-class rows (itself excluded), nearest first.
+    k : int
+
+    Returns
+    -------
+    ndarray of int, shape (n_class,)
+    """
+    n_same_cols = min(k, nn_class.shape[1])
+    radius_sq = np.stack([row_sq_distances(Z_class, Z_class[nn_class[:, j]])
+                          for j in range(n_same_cols)], axis=1)
+    closer = count_closer(Z_other, Z_class, radius_sq)
+    n_same = (closer <= k - 1 - np.arange(n_same_cols)).sum(axis=1)
+    return k - n_same
 
 
 class _InterpolationGenerator(BaseGenerator):
@@ -151,7 +181,10 @@ class BorderlineSMOTEGenerator(_InterpolationGenerator):
     A target-class row is *in danger* when at least half, but not all, of its
     ``m_neighbors`` nearest rows (all classes) belong to other classes; rows whose
     neighbours all belong to other classes are treated as noise and never seed (Han et al.,
-    2005). Seeds are drawn uniformly from the danger set.
+    2005). Seeds are drawn uniformly from the danger set. For borderline-1 the test is
+    computed by :func:`other_class_votes` (rows at equal distance count own class first);
+    borderline-2 needs the neighbours themselves, so it ranks rows of all classes (ties by
+    row order).
 
     * ``kind="borderline-1"``: partners are the seed's ``k_neighbors`` nearest same-class
       rows, ``u ~ U[0, 1)``.
@@ -200,10 +233,13 @@ class BorderlineSMOTEGenerator(_InterpolationGenerator):
         class_idx = np.flatnonzero(mask)
         Z_class, scale = self._class_space(X_num, X_cat, mask)
         Z_all = self._all_space(X_num, X_cat, scale)
-        # One search over all rows serves the danger test and the borderline-2 partners.
-        m_search = max(m, k) if self.kind == "borderline-2" else m
-        nn_all = neighbors_across_classes(Z_all, class_idx, m_search)
-        n_other = (~mask[nn_all[:, :m]]).sum(axis=1)
+        nn_class = kneighbors(Z_class, min(max(m, k), n_c - 1))
+        if self.kind == "borderline-2":
+            # one search over all rows serves the danger test and the partners
+            nn_all = neighbors_across_classes(Z_all, class_idx, max(m, k))
+            n_other = (~mask[nn_all[:, :m]]).sum(axis=1)
+        else:
+            n_other = other_class_votes(Z_class, Z_all[~mask], nn_class, m)
         self.noise_mask_ = n_other == m
         self.danger_mask_ = (n_other * 2 >= m) & ~self.noise_mask_
         seeds = np.flatnonzero(self.danger_mask_)
@@ -214,7 +250,7 @@ class BorderlineSMOTEGenerator(_InterpolationGenerator):
                 f"BorderlineSMOTE: no row of class {target_class!r} is in danger (near the "
                 f"border), so new rows are seeded from {seeds.size} non-noise rows, as plain "
                 "SMOTE would.", SynthaugWarning, stacklevel=3)
-        nn_class = kneighbors(Z_class, k)
+        nn_class = nn_class[:, :k]
         class_num = X_num[mask]
         if self.kind == "borderline-1":
             self._set_core(class_num=class_num, class_cat=X_cat[mask], seeds=seeds,
@@ -233,7 +269,8 @@ class ADASYNGenerator(_InterpolationGenerator):
     """ADASYN: SMOTE with more seeds where the target class is harder to learn.
 
     Each target-class row's weight is the share of other-class rows among its
-    ``k_neighbors`` nearest rows (all classes); seeds are drawn with probability
+    ``k_neighbors`` nearest rows (all classes; rows at equal distance count own class
+    first, see :func:`other_class_votes`); seeds are drawn with probability
     proportional to that weight (He et al., 2008), and partners are the seed's
     ``k_neighbors`` nearest same-class rows. Rows with no other-class neighbour never seed.
 
@@ -260,11 +297,10 @@ class ADASYNGenerator(_InterpolationGenerator):
 
     def _fit(self, X_num, X_cat, y, target_class):  # type: ignore[no-untyped-def]
         mask, n_c, k = self._target_rows(y, target_class)
-        class_idx = np.flatnonzero(mask)
         Z_class, scale = self._class_space(X_num, X_cat, mask)
         Z_all = self._all_space(X_num, X_cat, scale)
-        nn_all = neighbors_across_classes(Z_all, class_idx, k)
-        hardness = (~mask[nn_all]).mean(axis=1)
+        nn_class = kneighbors(Z_class, k)
+        hardness = other_class_votes(Z_class, Z_all[~mask], nn_class, k) / k
         if hardness.sum() == 0:
             warnings.warn(
                 f"ADASYN: no row of class {target_class!r} has a neighbour of another class; "
@@ -272,7 +308,6 @@ class ADASYNGenerator(_InterpolationGenerator):
             hardness = np.ones(n_c)
         self.weights_ = hardness / hardness.sum()
         seeds = np.flatnonzero(self.weights_ > 0)
-        nn_class = kneighbors(Z_class, k)
         class_num = X_num[mask]
         self._set_core(class_num=class_num, class_cat=X_cat[mask], seeds=seeds,
                        seed_weights=self.weights_[seeds], partners=nn_class[seeds],
