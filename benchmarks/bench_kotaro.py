@@ -50,7 +50,6 @@ import synthaug
 import synthaug.classifiers._kernel_solvers as solvers_mod
 import synthaug.classifiers.kotaro as kotaro_mod
 from synthaug.classifiers import KOTARO
-from synthaug.neighbors import _faiss
 
 _KNN_SECONDS = [0.0]
 _original_kneighbors = kotaro_mod.kneighbors
@@ -174,11 +173,9 @@ def main() -> None:
     parser.add_argument("--out", default=str(Path(__file__).parent / "results" / "kotaro.json"))
     args = parser.parse_args()
     scale = 10 if args.quick else 1
-    faiss = _faiss()
     report: dict[str, Any] = {
         "versions": {"synthaug": synthaug.__version__, "numpy": np.__version__,
                      "scipy": scipy.__version__, "sklearn": sklearn.__version__,
-                     "faiss": getattr(faiss, "__version__", None),
                      "python": platform.python_version()},
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
                     "shared": "times include other processes' load (see load_avg_*)"},

@@ -38,7 +38,7 @@ from threadpoolctl import threadpool_limits
 import synthaug
 from synthaug import ADASYN, SMOTE, BorderlineSMOTE
 from synthaug.generators import SMOTEGenerator
-from synthaug.neighbors import _faiss
+from synthaug.neighbors import neighbors_config
 from synthaug.sizing import resolve_counts
 
 
@@ -52,14 +52,8 @@ def _threads(limit):
     if limit is None:
         yield
         return
-    faiss = _faiss()
-    old = faiss.omp_get_max_threads() if faiss else None
-    if faiss:
-        faiss.omp_set_num_threads(limit)
-    with threadpool_limits(limits=limit):
+    with threadpool_limits(limits=limit), neighbors_config(n_jobs=limit):
         yield
-    if faiss:
-        faiss.omp_set_num_threads(old)
 
 
 def _time(fn):
@@ -152,7 +146,6 @@ def main() -> None:
     report = {
         "versions": {"synthaug": synthaug.__version__, "imblearn": imblearn.__version__,
                      "sklearn": sklearn.__version__, "numpy": np.__version__,
-                     "faiss": getattr(_faiss(), "__version__", None),
                      "python": platform.python_version()},
         "machine": {"cpus": __import__("os").cpu_count(), "platform": platform.platform()},
         "targets": {"smote_1m.ratio": "<= 1.0", "smote_1m.peak_over_output": "<= 1.5",

@@ -20,8 +20,6 @@ def test_self_query_excludes_self_even_with_duplicates():
 
 @pytest.fixture
 def accelerate_everything(monkeypatch):
-    if nb._faiss() is None:
-        pytest.skip("faiss-cpu not installed")
     monkeypatch.setattr(nb, "ACCELERATE_MIN_PAIRS", 0)
     monkeypatch.setattr(nb, "ACCELERATE_MIN_QUERIES", 0)
 
@@ -46,6 +44,53 @@ def test_certified_path_with_ties_and_duplicates(accelerate_everything):
     # ties broken by the lower index, deterministically
     again = kneighbors(X, 5)
     np.testing.assert_array_equal(ind, again)
+
+
+def _lexsort_knn(X, Q, k):
+    D = ((Q[:, None, :] - X[None, :, :]) ** 2).sum(-1)
+    ind = np.array([np.lexsort((np.arange(len(X)), row))[:k] for row in D])
+    return ind, np.sqrt(np.take_along_axis(D, ind, axis=1))
+
+
+@pytest.mark.parametrize("case", ["offset", "grid", "duplicates"])
+def test_blocked_path_is_exact_in_every_branch(accelerate_everything, monkeypatch, case):
+    # small blocks: several threaded tasks; a low hit cap: the duplicates case overflows it
+    # and goes to scikit-learn; the offset case fails the float32 certificate for some
+    # queries, which are then ranked from all their hits
+    monkeypatch.setattr(nb, "COUNT_QUERY_BLOCK", 64)
+    monkeypatch.setattr(nb, "COUNT_ROW_BLOCK", 100)
+    monkeypatch.setattr(nb, "MAX_HITS_PER_QUERY", 200)
+    rng = np.random.default_rng(2)
+    if case == "offset":
+        X = rng.normal(size=(1500, 6)) * 0.01 + 3e3
+        Q = rng.normal(size=(300, 6)) * 0.01 + 3e3
+    elif case == "grid":
+        X = rng.integers(0, 4, size=(1500, 3)).astype(float)
+        Q = X[:300]
+    else:
+        X = np.repeat(rng.normal(size=(5, 4)), 300, axis=0)
+        Q = X[::5]
+    results = []
+    block = nb._knn_block
+    monkeypatch.setattr(nb, "_knn_block", lambda *a: results.append(block(*a)) or results[-1])
+    dist, ind = nb._blocked_knn(X, Q, 6, -1)
+    assert any(r is None for r in results) == (case == "duplicates")  # hit cap overflowed
+    ref_ind, ref_dist = _lexsort_knn(X, Q, 6)
+    np.testing.assert_allclose(dist, ref_dist, rtol=1e-12, atol=1e-12)
+    if case == "duplicates":   # scikit-learn's order among exact ties is its own
+        return
+    np.testing.assert_array_equal(ind, ref_ind)
+
+
+@pytest.mark.parametrize("n", [12, 40])
+def test_blocked_path_with_fewer_rows_than_candidates(n):
+    rng = np.random.default_rng(n)
+    X, Q = rng.normal(size=(n, 3)), rng.normal(size=(50, 3))
+    for k in (1, 3, 10):
+        dist, ind = nb._blocked_knn(X, Q, k, 1)
+        ref_ind, ref_dist = _lexsort_knn(X, Q, k)
+        np.testing.assert_array_equal(ind, ref_ind)
+        np.testing.assert_allclose(dist, ref_dist, rtol=1e-12)
 
 
 def test_custom_estimator_override():

@@ -7,18 +7,22 @@ is used is decided here only, and can be overridden globally with :func:`set_nei
 per call by passing an estimator object that has ``fit`` and ``kneighbors`` (the same
 duck-typing imbalanced-learn accepts, e.g. a GPU index).
 
-Results are always exact. When the optional ``faiss-cpu`` package is installed (the
-``fast`` extra) and a dense search is large enough, its flat (brute-force) float32 index is
-used to find a few more candidates than needed; those are re-ranked with float64
-distances, and every row is checked against a bound on the float32 rounding error. Rows
-that the bound cannot certify are searched again with scikit-learn, so the answer is the
-exact float64 one either way (ties broken by the lower index), only faster. No
-approximate index is ever used unless one is passed in explicitly.
+Results are always exact. A large dense search (at least ``ACCELERATE_MIN_PAIRS`` query x
+row pairs and ``ACCELERATE_MIN_QUERIES`` queries) takes a faster path built on float32
+matrix products (:func:`_blocked_knn`): a pilot search in a subsample bounds each query's
+``k``-th distance, one blocked pass keeps the few rows that may lie within that bound, and
+those are ranked by exact float64 distance, with every answer checked against a bound on the
+float32 rounding error (a query that fails the check is recomputed from all its candidates).
+The answer is the exact float64 one either way (ties broken by the lower index), only
+faster: on 2 cores, from 50,000 rows up, it takes 0.23-0.40x the time of scikit-learn's
+exact brute-force search and 0.6-1.4x that of a bare (inexact) faiss float32 flat index
+(``benchmarks/bench_neighbors.py``); at 10,000 x 10,000 it is level with scikit-learn.
+No approximate index is ever used unless one is passed in explicitly.
 
 Tests that only ask *how many* rows lie closer than a radius (noise and danger filters)
-use :func:`count_closer`, which needs no neighbour lists and no selection: a blocked float32
-matrix product, threaded with joblib, certified against the same kind of rounding bound,
-with the few undecided pairs recomputed exactly in float64.
+use :func:`count_closer`, which needs no neighbour lists and no selection: the same blocked
+float32 products, certified against the same kind of rounding bound, with the few undecided
+pairs recomputed exactly in float64. Both are threaded with joblib (``n_jobs``).
 """
 
 from __future__ import annotations
@@ -43,8 +47,8 @@ __all__ = ["count_closer", "get_neighbors_config", "kneighbors", "neighbors_conf
 _CONFIG: dict[str, Any] = {"algorithm": "auto", "n_jobs": -1, "estimator": None,
                            "accelerate": True}
 #: Below this many query x indexed pairs (or this many queries) scikit-learn is as fast:
-#: measured on 2 cores, faiss is ~3x faster from 20,000 x 20,000 up, slower at 5,000 x 5,000.
-ACCELERATE_MIN_PAIRS = 30_000_000
+#: measured on 2 cores, level at 10,000 x 10,000 rows, 1.5x slower at 20,000 x 20,000.
+ACCELERATE_MIN_PAIRS = 100_000_000
 ACCELERATE_MIN_QUERIES = 1_000
 
 
@@ -58,10 +62,13 @@ def set_neighbors(*, algorithm: str | None = None, n_jobs: int | None = None,
         scikit-learn's algorithm choice ("auto" lets scikit-learn pick: brute force with
         its parallel, chunked distance reduction above 15 features, a tree below).
     n_jobs : int, optional
-        Workers for the tree algorithms; -1 uses all cores.
+        Workers for the tree algorithms and the blocked float32 paths; -1 uses all cores.
     estimator : object, optional
         An unfitted estimator with ``fit(X)`` and ``kneighbors(X, n_neighbors,
         return_distance)``; it is cloned for each search and replaces scikit-learn's.
+    accelerate : bool, optional
+        Whether large dense searches take the blocked float32 path (same exact answers);
+        ``False`` sends every search to scikit-learn.
     """
     if algorithm is not None:
         _CONFIG["algorithm"] = algorithm
@@ -130,9 +137,9 @@ def kneighbors(X_fit: Any, n_neighbors: int, X_query: Any = None, *,
     self_query = X_query is None
     k = n_neighbors + 1 if self_query else n_neighbors
     Q = X_fit if self_query else X_query
-    if _use_faiss(X_fit, Q, estimator):
-        dist, ind = _certified_faiss(np.asarray(X_fit, dtype=np.float64),
-                                     np.asarray(Q, dtype=np.float64), k)
+    if _use_blocked(X_fit, Q, estimator):
+        dist, ind = _blocked_knn(np.asarray(X_fit, dtype=np.float64),
+                                 np.asarray(Q, dtype=np.float64), k, _CONFIG["n_jobs"])
         if self_query:
             ind, dist = _drop_self(ind, dist)
         return (ind, dist) if return_distance else ind
@@ -157,89 +164,14 @@ def _drop_self(ind: np.ndarray, dist: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return ind[keep].reshape(n, k1 - 1), dist[keep].reshape(n, k1 - 1)
 
 
-# --------------------------------------------------------------------------- faiss path
-def _faiss() -> Any:
-    try:
-        import faiss  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    return faiss
-
-
-def _use_faiss(X_fit: Any, Q: Any, estimator: Any) -> bool:
+def _use_blocked(X_fit: Any, Q: Any, estimator: Any) -> bool:
     if (estimator is not None or _CONFIG["estimator"] is not None or not _CONFIG["accelerate"]
             or _CONFIG["algorithm"] not in ("auto", "brute")):
         return False
     if not (isinstance(X_fit, np.ndarray) and isinstance(Q, np.ndarray)):
         return False  # sparse (mixed data) and other inputs go to scikit-learn
-    if (X_fit.ndim != 2 or X_fit.shape[0] * Q.shape[0] < ACCELERATE_MIN_PAIRS
-            or Q.shape[0] < ACCELERATE_MIN_QUERIES):
-        return False
-    return _faiss() is not None
-
-
-def _certified_faiss(X: np.ndarray, Q: np.ndarray, k: int, search_block: int = 65536,
-                     block: int = 4096) -> tuple[np.ndarray, np.ndarray]:
-    """Exact k nearest neighbours via float32 candidates, float64 re-ranking and a
-    rounding-error certificate; uncertified rows are recomputed by scikit-learn.
-
-    faiss answers large query batches much faster than small ones, so queries are sent in
-    batches of ``search_block`` and re-ranked in blocks of ``block`` rows (bounded memory).
-    """
-    faiss = _faiss()
-    n, d = X.shape
-    k = min(k, n)
-    extra = min(n, k + max(8, k))
-    mu = X.mean(axis=0)
-    X32 = np.ascontiguousarray(X - mu, dtype=np.float32)
-    index = faiss.IndexFlatL2(d)
-    index.add(X32)
-    norms = np.einsum("ij,ij->i", X32, X32)
-    max_x2 = float(norms.max()) * (1 + 1e-5) if n else 0.0
-    del X32, norms
-    eps = float(np.finfo(np.float32).eps)
-    out_d = np.empty((Q.shape[0], k))
-    out_i = np.empty((Q.shape[0], k), dtype=np.intp)
-    redo: list[np.ndarray] = []
-    for s0 in range(0, Q.shape[0], search_block):
-        q_all = Q[s0:s0 + search_block] - mu
-        d32_all, cand_all = index.search(np.ascontiguousarray(q_all, dtype=np.float32), extra)
-        for s1 in range(0, len(q_all), block):
-            q = q_all[s1:s1 + block]
-            cand = cand_all[s1:s1 + block].astype(np.intp)
-            diff = (X[cand] - mu) - q[:, None, :]
-            exact = np.einsum("ijk,ijk->ij", diff, diff)
-            del diff
-            order = _rank(exact, cand)
-            rows = np.arange(len(q))[:, None]
-            exact = exact[rows, order]
-            cand = cand[rows, order]
-            start = s0 + s1
-            out_d[start:start + len(q)] = np.sqrt(exact[:, :k])
-            out_i[start:start + len(q)] = cand[:, :k]
-            if extra < n:
-                q2 = np.einsum("ij,ij->i", q, q)
-                bound = 8.0 * eps * (d + 2) * (q2 + max_x2)
-                worst_outside = d32_all[s1:s1 + block, -1].astype(np.float64) - bound
-                # strictly inside: a non-candidate tied with the k-th may have a lower index
-                bad = ~(exact[:, k - 1] < worst_outside)
-                if bad.any():
-                    redo.append(start + np.flatnonzero(bad))
-    if redo:
-        idx = np.concatenate(redo)
-        nn = NearestNeighbors(n_neighbors=k, algorithm="brute", n_jobs=_CONFIG["n_jobs"])
-        dist, ind = nn.fit(X).kneighbors(Q[idx], return_distance=True)
-        out_d[idx] = dist
-        out_i[idx] = ind
-    return out_d, out_i
-
-
-def _rank(exact: np.ndarray, cand: np.ndarray) -> np.ndarray:
-    """Per-row order by (exact distance, index)."""
-    by_index = np.argsort(cand, axis=1, kind="stable")
-    rows = np.arange(exact.shape[0])[:, None]
-    by_dist = np.argsort(exact[rows, by_index], axis=1, kind="stable")
-    return by_index[rows, by_dist]
+    return (X_fit.ndim == 2 and X_fit.shape[0] * Q.shape[0] >= ACCELERATE_MIN_PAIRS
+            and Q.shape[0] >= ACCELERATE_MIN_QUERIES)
 
 
 # --------------------------------------------------------------------------- radius counts
@@ -335,9 +267,24 @@ def _count_sparse(X: Any, Q: Any, r2: np.ndarray) -> np.ndarray:
 
 
 def _count_dense(X: np.ndarray, Q: np.ndarray, r2: np.ndarray, n_jobs: int) -> np.ndarray:
+    Xa, Qa, q2, max_x2 = _scored_rows(X, Q)
+    inside, outside = _score_thresholds(q2, r2, max_x2, X.shape[1])
+    reach = outside.min(axis=1)                # below it a pair counts for no radius
+    with threadpool_limits(limits=1, user_api="blas"):
+        parts = Parallel(n_jobs=n_jobs, prefer="threads")(
+            delayed(_count_block)(X, Q, Xa, Qa, r2, inside, outside, reach,
+                                  slice(s, s + COUNT_QUERY_BLOCK))
+            for s in range(0, Q.shape[0], COUNT_QUERY_BLOCK))
+    return np.concatenate(parts)
+
+
+def _scored_rows(X: np.ndarray, Q: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """Rows as float32 ``[x - mu, -|x - mu|^2 / 2]`` and queries as ``[q - mu, 1]``, so one
+    matrix product gives every pair's score ``q.x - |x|^2 / 2`` (centred on the rows' mean
+    ``mu``); also the queries' ``|q - mu|^2`` and the largest ``|x - mu|^2``."""
     n, d = X.shape
     mu = X.mean(axis=0)
-    # rows as [x - mu, -|x - mu|^2 / 2] and queries as [q - mu, 1]: one product scores a pair
     Xa = np.empty((n, d + 1), dtype=np.float32)
     max_x2 = 0.0
     for s in range(0, n, 65536):
@@ -351,23 +298,45 @@ def _count_dense(X: np.ndarray, Q: np.ndarray, r2: np.ndarray, n_jobs: int) -> n
     Qa = np.empty((Q.shape[0], d + 1), dtype=np.float32)
     Qa[:, :d] = Qc
     Qa[:, d] = 1.0
-    del Qc
-    # |x - q|^2 < r^2  <=>  score > c. A float32 dot product of length d + 1 errs by at most
-    # (d + 1) u sum|a_i b_i| (u = eps / 2); rounding the inputs and the thresholds to float32
-    # adds a few u more: (d + 4) u (|q| max|x| + max|x|^2 / 2) + 2 u |c| covers all of it.
+    return Xa, Qa, q2, max_x2
+
+
+def _score_thresholds(q2: np.ndarray, r2: np.ndarray, max_x2: float, d: int
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """Score thresholds of each squared radius: above ``inside`` a pair is surely closer,
+    below ``outside`` surely not.
+
+    ``|x - q|^2 < r^2`` exactly when the score exceeds ``c = (|q|^2 - r^2) / 2``. A float32
+    dot product of length ``d + 1`` errs by at most ``(d + 1) u sum|a_i b_i|`` (``u`` =
+    eps / 2); rounding the inputs and the thresholds to float32 adds a few ``u`` more:
+    ``(d + 4) u (|q| max|x| + max|x|^2 / 2) + 2 u |c|`` covers all of it.
+    """
     c = 0.5 * (q2[:, None] - r2)
     u = float(np.finfo(np.float32).eps) / 2
     bound = ((d + 4) * u * (np.sqrt(q2 * max_x2) + 0.5 * max_x2)[:, None]
              + 2 * u * np.abs(c) + 1e-30)
-    inside = (c + bound).astype(np.float32)    # a score above: surely closer
-    outside = (c - bound).astype(np.float32)   # a score below: surely not
-    reach = outside.min(axis=1)                # below it a pair counts for no radius
-    with threadpool_limits(limits=1, user_api="blas"):
-        parts = Parallel(n_jobs=n_jobs, prefer="threads")(
-            delayed(_count_block)(X, Q, Xa, Qa, r2, inside, outside, reach,
-                                  slice(s, s + COUNT_QUERY_BLOCK))
-            for s in range(0, Q.shape[0], COUNT_QUERY_BLOCK))
-    return np.concatenate(parts)
+    return (c + bound).astype(np.float32), (c - bound).astype(np.float32)
+
+
+def _hits(qa: np.ndarray, Xa: np.ndarray, reach: np.ndarray
+          ) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
+    """Per block of ``COUNT_ROW_BLOCK`` rows, the pairs whose float32 score reaches the
+    query's ``reach``: ``(first row of the block, scores, query positions, row positions
+    within the block)``. One matrix product and one comparison per pair."""
+    b = qa.shape[0]
+    score = np.empty((b, COUNT_ROW_BLOCK), dtype=np.float32)
+    flag = np.empty((b, COUNT_ROW_BLOCK), dtype=bool)
+    reach = reach[:, None]
+    for s in range(0, Xa.shape[0], COUNT_ROW_BLOCK):
+        xb = Xa[s:s + COUNT_ROW_BLOCK]
+        width = xb.shape[0]
+        g, f = score[:, :width], flag[:, :width]
+        np.matmul(qa, xb.T, out=g)
+        np.greater_equal(g, reach, out=f)
+        hits = np.flatnonzero(f)
+        if hits.size:
+            qi, xi = np.divmod(hits, width)
+            yield s, g.ravel()[hits], qi, xi
 
 
 def _count_block(X: np.ndarray, Q: np.ndarray, Xa: np.ndarray, Qa: np.ndarray,
@@ -379,23 +348,10 @@ def _count_block(X: np.ndarray, Q: np.ndarray, Xa: np.ndarray, Qa: np.ndarray,
     the largest radius (few, for neighbourhood-sized radii); only those are compared with
     each radius, and the ones inside a rounding band are recomputed in float64.
     """
-    qa, r2, inside, outside = Qa[rows], r2[rows], inside[rows], outside[rows]
+    r2, inside, outside = r2[rows], inside[rows], outside[rows]
     b, n_r = r2.shape
     counts = np.zeros((b, n_r), dtype=np.int64)
-    score = np.empty((b, COUNT_ROW_BLOCK), dtype=np.float32)
-    flag = np.empty((b, COUNT_ROW_BLOCK), dtype=bool)
-    reach = reach[rows][:, None]
-    for s in range(0, Xa.shape[0], COUNT_ROW_BLOCK):
-        xb = Xa[s:s + COUNT_ROW_BLOCK]
-        width = xb.shape[0]
-        g, f = score[:, :width], flag[:, :width]
-        np.matmul(qa, xb.T, out=g)
-        np.greater_equal(g, reach, out=f)
-        hits = np.flatnonzero(f)
-        if hits.size == 0:
-            continue
-        qi, xi = np.divmod(hits, width)
-        sc = g[qi, xi]
+    for s, sc, qi, xi in _hits(Qa[rows], Xa, reach[rows]):
         for r in range(n_r):
             sure = sc > inside[qi, r]
             counts[:, r] += np.bincount(qi[sure], minlength=b)
@@ -405,3 +361,110 @@ def _count_block(X: np.ndarray, Q: np.ndarray, Xa: np.ndarray, Qa: np.ndarray,
                 closer = row_sq_distances(X[s + xi[band]], Q[rows][qb]) < r2[qb, r]
                 counts[:, r] += np.bincount(qb[closer], minlength=b)
     return counts
+
+
+# --------------------------------------------------------------------------- blocked exact kNN
+#: Hits a query task may collect before its rows are handed to scikit-learn instead (a
+#: loose pilot radius, e.g. masses of duplicate rows, would otherwise hit every row).
+MAX_HITS_PER_QUERY = 4096
+
+
+def _blocked_knn(X: np.ndarray, Q: np.ndarray, k: int, n_jobs: int
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Exact float64 k nearest neighbours from float32 matrix products.
+
+    1. A pilot search in a fixed random subsample of ``X`` gives each query ``k`` rows, so
+       a radius that surely holds its ``k`` nearest (their largest exact distance).
+    2. One pass over ``X``, as in :func:`count_closer`, collects every row whose float32
+       score may lie within that radius (the rounding band included): the true ``k``
+       nearest are always among these hits, and there are few of them.
+    3. The hits are ranked by exact float64 distance, ties by the lower index.
+    """
+    n, d = X.shape
+    rng = np.random.default_rng(0)
+    m = int(min(n, max(8 * k, 64, np.sqrt(12.0 * k * n))))
+    pilot_rows = np.sort(rng.choice(n, size=m, replace=False)) if m < n else np.arange(n)
+    pilot = NearestNeighbors(n_neighbors=k, algorithm="brute", n_jobs=n_jobs)
+    pilot_ind = pilot_rows[pilot.fit(X[pilot_rows]).kneighbors(Q, return_distance=False)]
+    r2 = np.zeros(Q.shape[0])
+    for j in range(k):
+        np.maximum(r2, row_sq_distances(X[pilot_ind[:, j]], Q), out=r2)
+    Xa, Qa, q2, max_x2 = _scored_rows(X, Q)
+    inside, outside = _score_thresholds(q2, r2[:, None], max_x2, d)
+    bound = (inside[:, 0].astype(np.float64) - outside[:, 0].astype(np.float64))
+    with threadpool_limits(limits=1, user_api="blas"):
+        parts = Parallel(n_jobs=n_jobs, prefer="threads")(
+            delayed(_knn_block)(X, Q, Xa, Qa, q2, outside[:, 0], bound, k,
+                                slice(s, s + COUNT_QUERY_BLOCK))
+            for s in range(0, Q.shape[0], COUNT_QUERY_BLOCK))
+    out_d = np.empty((Q.shape[0], k))
+    out_i = np.empty((Q.shape[0], k), dtype=np.intp)
+    redo = []
+    for s, part in zip(range(0, Q.shape[0], COUNT_QUERY_BLOCK), parts):
+        if part is None:
+            redo.append(np.arange(s, min(s + COUNT_QUERY_BLOCK, Q.shape[0])))
+        else:
+            out_d[s:s + len(part[0])], out_i[s:s + len(part[0])] = part
+    if redo:
+        idx = np.concatenate(redo)
+        nn = NearestNeighbors(n_neighbors=k, algorithm="brute", n_jobs=n_jobs)
+        out_d[idx], out_i[idx] = nn.fit(X).kneighbors(Q[idx], return_distance=True)
+    return out_d, out_i
+
+
+def _knn_block(X: np.ndarray, Q: np.ndarray, Xa: np.ndarray, Qa: np.ndarray, q2: np.ndarray,
+               reach: np.ndarray, bound: np.ndarray, k: int, rows: slice
+               ) -> tuple[np.ndarray, np.ndarray] | None:
+    """Exact ``k`` nearest of the query rows ``rows`` (None: too many hits, redo elsewhere).
+
+    Hits (pairs whose float32 score reaches the pilot radius) go into a padded table; the
+    best ``k + 8`` by score of each query (``argpartition``) are recomputed in float64 and
+    re-ranked. That
+    answer is certified when every hit left out scores too low to tie the ``k``-th even
+    after rounding; queries that fail are recomputed from all their hits.
+    """
+    b = reach[rows].shape[0]
+    q_hits, x_hits, s_hits, total = [], [], [], 0
+    for s, sc, qi, xi in _hits(Qa[rows], Xa, reach[rows]):
+        q_hits.append(qi.astype(np.int32))
+        x_hits.append((xi + s).astype(np.intp))
+        s_hits.append(sc)
+        total += qi.size
+        if total > MAX_HITS_PER_QUERY * b:
+            return None
+    # hits into a padded (query, hit) table; each block's hits arrive sorted by query
+    size = np.zeros(b, dtype=np.intp)
+    pos = []
+    for qi in q_hits:
+        per_query = np.bincount(qi, minlength=b)
+        starts = np.cumsum(per_query) - per_query
+        pos.append(size[qi] + np.arange(qi.size) - starts[qi])
+        size += per_query
+    width = int(size.max())
+    n_cand = k + 8
+    table_s = np.full((b, max(width, n_cand + 1)), -np.inf, dtype=np.float32)
+    table_x = np.zeros(table_s.shape, dtype=np.intp)
+    qi, at = np.concatenate(q_hits), np.concatenate(pos)
+    table_s[qi, at] = np.concatenate(s_hits)
+    table_x[qi, at] = np.concatenate(x_hits)
+    # best n_cand scores of each query first, then the best of the rest at n_cand
+    part = np.argpartition(-table_s, n_cand, axis=1)
+    cand = np.take_along_axis(table_x, part[:, :n_cand], axis=1)
+    padding = np.take_along_axis(table_s, part[:, :n_cand], axis=1) == -np.inf
+    best_left = np.take_along_axis(table_s, part[:, n_cand:n_cand + 1], axis=1)[:, 0]
+    Qr = Q[rows]
+    d2 = row_sq_distances(X[cand.ravel()], np.repeat(Qr, n_cand, axis=0)).reshape(b, n_cand)
+    d2[padding] = np.inf                                           # short hit lists
+    rank = np.lexsort((cand, d2), axis=1)[:, :k]
+    out_d2 = np.take_along_axis(d2, rank, axis=1)
+    out_i = np.take_along_axis(cand, rank, axis=1)
+    # a left-out hit j has exact d2 >= |q|^2 - 2 (score_j + bound) >= that of the best one
+    left = size > n_cand
+    floor = q2[rows] - 2.0 * (best_left.astype(np.float64) + bound[rows])
+    unsure = np.flatnonzero(left & ~(out_d2[:, -1] < floor))
+    for r in unsure:
+        xs = table_x[r, :size[r]]
+        dr = row_sq_distances(X[xs], np.broadcast_to(Qr[r], (xs.size, Qr.shape[1])))
+        top = np.lexsort((xs, dr))[:k]
+        out_d2[r], out_i[r] = dr[top], xs[top]
+    return np.sqrt(out_d2), out_i

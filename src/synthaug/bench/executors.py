@@ -37,20 +37,16 @@ _PINNED = False
 
 
 def _pin_threads() -> None:
-    """Limit BLAS/OpenMP (and faiss) to one thread in this worker process, once."""
+    """Limit BLAS/OpenMP and the neighbour backend to one thread in this worker, once."""
     global _PINNED
     if _PINNED:
         return
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(limits=1)
-    from synthaug.neighbors import _faiss, set_neighbors
+    from synthaug.neighbors import set_neighbors
 
     set_neighbors(n_jobs=1)
-
-    faiss = _faiss()
-    if faiss is not None:
-        faiss.omp_set_num_threads(1)
     _PINNED = True
 
 
