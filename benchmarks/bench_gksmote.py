@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import platform
 import time
 from pathlib import Path
 
 import imblearn.over_sampling as imb
-from bench_oversamplers import peak_memory  # same directory
+from _common import peak_memory, write_report  # same directory
 from sklearn.datasets import make_classification
 
 from synthaug import GKSMOTE
@@ -53,10 +52,7 @@ def main() -> None:
               "imblearn_all_s": theirs, **memory,
               "targets": {"ratio": "<= 0.7", "peak_over_output": "<= 2"},
               "machine": {"platform": platform.platform()}}
-    text = json.dumps(report, indent=2)
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(text + "\n")
-    print(text)
+    write_report(report, args.out)
 
 
 if __name__ == "__main__":

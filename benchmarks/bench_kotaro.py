@@ -30,7 +30,6 @@ Usage: ``python benchmarks/bench_kotaro.py [--quick] [--skip-compare]``
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import resource
@@ -43,6 +42,7 @@ from typing import Any
 import numpy as np
 import scipy
 import sklearn
+from _common import write_report  # same directory
 from sklearn.datasets import make_classification
 from sklearn.metrics import balanced_accuracy_score
 
@@ -187,11 +187,7 @@ def main() -> None:
     report.update(bench_speed(50_000 // scale, 100_000 // scale))
     if not args.skip_compare:
         report["exact_vs_sparse"] = bench_compare(4_000 // scale)
-    text = json.dumps(report, indent=2)
-    print(text)
-    if not args.quick:
-        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.out).write_text(text + "\n")
+    write_report(report, args.out, save=not args.quick)
 
 
 if __name__ == "__main__":

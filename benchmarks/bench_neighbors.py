@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 import sklearn
+from _common import write_report  # same directory
 from sklearn.neighbors import NearestNeighbors
 
 import synthaug
@@ -114,11 +115,7 @@ def main() -> None:
         "ns_per_pair": round(t_count / (Xo.shape[0] * Xc.shape[0]) * 1e9, 3),
         "mean_count": float(counts.mean())}
     print("count_closer", json.dumps(report["count_closer_noise_filter"]), flush=True)
-    text = json.dumps(report, indent=2)
-    if not args.quick:
-        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.out).write_text(text + "\n")
-    print(text)
+    write_report(report, args.out, save=not args.quick)
 
 
 if __name__ == "__main__":

@@ -25,13 +25,13 @@ import gc
 import json
 import platform
 import time
-import tracemalloc
 from pathlib import Path
 
 import imblearn
 import imblearn.over_sampling as imb
 import numpy as np
 import sklearn
+from _common import peak_memory, write_report  # same directory
 from sklearn.datasets import make_classification
 from threadpoolctl import threadpool_limits
 
@@ -77,18 +77,6 @@ def compare(ours, theirs, X, y, repeats, threads=None):
     return {"synthaug_s": min(t_ours), "imblearn_s": min(t_theirs),
             "ratio": min(t_ours) / min(t_theirs), "synthaug_all_s": t_ours,
             "imblearn_all_s": t_theirs}
-
-
-def peak_memory(make, X, y):
-    gc.collect()
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    base = tracemalloc.get_traced_memory()[0]
-    X_res, y_res = make().fit_resample(X, y)
-    peak = tracemalloc.get_traced_memory()[1] - base
-    tracemalloc.stop()
-    out_bytes = X_res.nbytes + y_res.nbytes
-    return {"peak_bytes": peak, "output_bytes": out_bytes, "peak_over_output": peak / out_bytes}
 
 
 def bench_pair(name, ours, theirs, n, d, share, repeats):
@@ -173,10 +161,7 @@ def main() -> None:
                                           np.round(np.linspace(0.1, 2.0, 20), 2).tolist())
     for key in ("sizes_20", "sizes_20_wide"):
         print(f"{key}: ratio {report[key]['ratio']:.3f}", flush=True)
-    text = json.dumps(report, indent=2)
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(text + "\n")
-    print(text)
+    write_report(report, args.out)
 
 
 if __name__ == "__main__":

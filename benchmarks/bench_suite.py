@@ -17,7 +17,6 @@ Usage: ``python benchmarks/bench_suite.py [--parts overhead,dask] [--default-sui
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import subprocess
@@ -27,6 +26,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _common import write_report  # same directory
 
 GRID = dict(datasets=["yeast1", "vehicle0", "segment0", "page-blocks0", "abalone19",
                       "yeast3", "pima", "ecoli1"],
@@ -158,10 +158,7 @@ def main() -> None:
         print(f"dask ratio {out['dask']['throughput_ratio']:.3f}", file=sys.stderr, flush=True)
     if args.default_suite:
         out["default_suite"] = part_default_suite()
-    text = json.dumps(out, indent=2)
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(text + "\n")
-    print(text)
+    write_report(out, args.out)
 
 
 if __name__ == "__main__":

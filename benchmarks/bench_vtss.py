@@ -13,12 +13,12 @@ Usage: ``python benchmarks/bench_vtss.py [--n 50000] [--repeats 2]``
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import time
 from pathlib import Path
 
 import numpy as np
+from _common import write_report  # same directory
 from sklearn.base import clone
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
@@ -78,10 +78,7 @@ def main() -> None:
         "target": "total <= 1.3 x the 105 fits alone",
         "machine": {"platform": platform.platform()},
     }
-    text = json.dumps(out, indent=2)
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(text + "\n")
-    print(text)
+    write_report(out, args.out)
 
 
 if __name__ == "__main__":

@@ -70,6 +70,14 @@ class Timer:
         return round(time.perf_counter() - self.start, 2)
 
 
+def finish(name: str, fig: Any, record: dict[str, Any], timer: Timer) -> None:
+    """End an experiment: write its figure and its JSON record (with the runtime added),
+    and print the runtime."""
+    save_figure(fig, name)
+    save_json(name, {**record, "runtime_s": timer()})
+    print(f"runtime {timer()} s")
+
+
 def mean_se(values: Any) -> tuple[float, float]:
     """Mean and standard error of a 1-D sample (NaN-free)."""
     v = np.asarray(values, dtype=float)

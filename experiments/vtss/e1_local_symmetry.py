@@ -42,7 +42,7 @@ import math
 import warnings
 
 import numpy as np
-from _common import Timer, new_figure, save_figure, save_json, seed_of
+from _common import Timer, finish, new_figure, seed_of
 from scipy.special import expit
 from sklearn.linear_model import LogisticRegression
 
@@ -173,10 +173,7 @@ def main(argv=None) -> None:
         ax.set_ylabel("balanced excess risk")
         ax.set_title(title, fontsize=9)
         ax.legend(fontsize=7)
-    save_figure(fig, NAME)
-    result["runtime_s"] = timer()
-    save_json(NAME, result)
-    print(f"runtime {timer()} s")
+    finish(NAME, fig, result, timer)
 
 
 if __name__ == "__main__":

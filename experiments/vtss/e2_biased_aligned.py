@@ -34,7 +34,7 @@ from __future__ import annotations
 import argparse
 
 import numpy as np
-from _common import Timer, mean_se, new_figure, save_figure, save_json, seed_of
+from _common import Timer, finish, mean_se, new_figure, seed_of
 
 from synthaug.datasets.simulations import make_aligned_2d
 from synthaug.diagnostics import theory_target
@@ -135,15 +135,13 @@ def main(argv=None) -> None:
     ax.set_ylabel("balanced excess risk (closed form)")
     ax.set_title(f"E2: biased aligned generator nu = (0.5, 0), {args.reps} reps")
     ax.legend(fontsize=7)
-    save_figure(fig, NAME)
     summary = {"population_floor": floor, "theory_target_over_D": n_th_ratio,
                "D_plateau_within_0.001_for_n1_ge_400":
                    all(r["D_within_0.001_of_floor"] for r in rows if r["n1"] >= 400),
                "excess_4D_at_3200": rows[-1]["excess_4D"]}
-    save_json(NAME, {"experiment": "E2 biased aligned generator (spec 8.2)",
-                     "sizes": vars(args), "rows": rows, "summary": summary,
-                     "runtime_s": timer()})
-    print(summary, f"runtime {timer()} s")
+    print(summary)
+    finish(NAME, fig, {"experiment": "E2 biased aligned generator (spec 8.2)",
+                       "sizes": vars(args), "rows": rows, "summary": summary}, timer)
 
 
 if __name__ == "__main__":

@@ -48,7 +48,7 @@ from __future__ import annotations
 import argparse
 
 import numpy as np
-from _common import Timer, mean_se, new_figure, save_figure, save_json, seed_of
+from _common import Timer, finish, mean_se, new_figure, seed_of
 from sklearn.linear_model import LinearRegression
 from sklearn.model_selection import StratifiedKFold
 
@@ -232,11 +232,9 @@ def main(argv=None) -> None:
               f"{row['gamma_tg_median']:.2f} asym {row['asymmetry_share']:.2f} real "
               f"{row.get('realistic_share_of_asym', float('nan')):.2f} [{timer()} s]",
               flush=True)
-    save_figure(plot(rows, by_n1, args.reps), NAME)
-    save_json(NAME, {"experiment": "E3 realistic aligned generator (spec 9)",
-                     "sizes": vars(args), "rows": rows, "reps": all_reps,
-                     "runtime_s": timer()})
-    print(f"runtime {timer()} s")
+    finish(NAME, plot(rows, by_n1, args.reps),
+           {"experiment": "E3 realistic aligned generator (spec 9)", "sizes": vars(args),
+            "rows": rows, "reps": all_reps}, timer)
 
 
 if __name__ == "__main__":

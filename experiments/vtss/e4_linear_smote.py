@@ -47,7 +47,7 @@ import argparse
 import warnings
 
 import numpy as np
-from _common import Timer, mean_se, new_figure, save_figure, save_json, seed_of
+from _common import Timer, finish, mean_se, new_figure, seed_of
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 
@@ -259,12 +259,9 @@ def main(argv=None) -> None:
                   f"GQS {x['diag'].get('gqs_cv3', float('nan')):.1f}/"
                   f"{x['diag'].get('gqs_cv5', float('nan')):.1f}  [{timer()} s]", flush=True)
     s = summarise(reps)
-    save_figure(plot(reps, s), NAME)
-    save_json(NAME, {"experiment": "E4 linear model with SMOTE (spec 8.3)",
-                     "sizes": vars(args), "summary": s, "reps": reps,
-                     "runtime_s": timer()})
     print({k: v for k, v in s.items() if k not in ("curve_mean", "curve_se", "gammas")})
-    print(f"runtime {timer()} s")
+    finish(NAME, plot(reps, s), {"experiment": "E4 linear model with SMOTE (spec 8.3)",
+                                 "sizes": vars(args), "summary": s, "reps": reps}, timer)
 
 
 if __name__ == "__main__":

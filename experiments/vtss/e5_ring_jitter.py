@@ -40,7 +40,7 @@ import argparse
 import warnings
 
 import numpy as np
-from _common import Timer, mean_se, new_figure, save_figure, save_json, seed_of
+from _common import Timer, finish, mean_se, new_figure, seed_of
 from sklearn.kernel_approximation import RBFSampler
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
@@ -190,12 +190,9 @@ def main(argv=None) -> None:
                   f"GQS {x['gqs'] if x['gqs'] is None else round(x['gqs'], 1)} "
                   f"[{timer()} s]", flush=True)
     s = summarise(reps)
-    save_figure(plot(reps, s), NAME)
-    save_json(NAME, {"experiment": "E5 ring with jitter, RFF logistic (spec 9)",
-                     "sizes": vars(args), "summary": s, "reps": reps,
-                     "runtime_s": timer()})
     print({k: v for k, v in s.items() if k not in ("curve_mean", "curve_se", "gammas")})
-    print(f"runtime {timer()} s")
+    finish(NAME, plot(reps, s), {"experiment": "E5 ring with jitter, RFF logistic (spec 9)",
+                                 "sizes": vars(args), "summary": s, "reps": reps}, timer)
 
 
 if __name__ == "__main__":

@@ -50,7 +50,7 @@ import argparse
 import warnings
 
 import numpy as np
-from _common import Timer, mean_se, new_figure, save_figure, save_json, seed_of
+from _common import Timer, finish, mean_se, new_figure, seed_of
 from scipy import stats
 from sklearn.model_selection import StratifiedKFold
 from sklearn.neural_network import MLPClassifier
@@ -213,12 +213,11 @@ def main(argv=None) -> None:
                              f"gamma {d['gamma_tg']:.2f}" for g, d in x["diag"].items())
                   + f" [{timer()} s]", flush=True)
     s = summarise(reps)
-    save_figure(plot(reps, s), NAME)
-    save_json(NAME, {"experiment": "E6 MLP, synthetic vs non-synthetic remedies (spec 9)",
-                     "sizes": {**vars(args), "reps_run": len(reps)}, "summary": s,
-                     "reps": reps, "runtime_s": timer()})
     print(s["methods"])
-    print(f"runtime {timer()} s")
+    finish(NAME, plot(reps, s),
+           {"experiment": "E6 MLP, synthetic vs non-synthetic remedies (spec 9)",
+            "sizes": {**vars(args), "reps_run": len(reps)}, "summary": s, "reps": reps},
+           timer)
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ import argparse
 import itertools
 
 import numpy as np
-from _common import Timer, new_figure, save_figure, save_json, seed_of
+from _common import Timer, finish, new_figure, seed_of
 from scipy import stats
 from sklearn.linear_model import LinearRegression
 
@@ -179,19 +179,18 @@ def main(argv=None) -> None:
     for r in power:
         print(f"h={r['h']:+.0f}: power {r['power']:.3f}  predicted {r['predicted']:.3f}")
     fig = plot(cells, power)
-    save_figure(fig, NAME)
     required = [c for c in cells if c["required"]]
     summary = {
         "acceptance_cells_within_band": all(c["within_3.5_7.5"] for c in required),
         "acceptance_rates": {f"d={c['d']},n1={c['n1']},kappa={c['ratio']}":
                              c["rejection_rate"] for c in required},
         "max_abs_power_gap": max(abs(r["power"] - r["predicted"]) for r in power)}
-    save_json(NAME, {
+    print(summary)
+    finish(NAME, fig, {
         "experiment": "E7 symmetry-test calibration (spec 8.5)",
         "sizes": vars(args), "alpha": ALPHA,
         "null_cells": [{k: v for k, v in c.items() if k != "_T"} for c in cells],
-        "power": power, "summary": summary, "runtime_s": timer()})
-    print(summary, f"runtime {timer()} s")
+        "power": power, "summary": summary}, timer)
 
 
 if __name__ == "__main__":

@@ -267,8 +267,11 @@ class GKSMOTEGenerator(_InterpolationGenerator):
         # "at least `need` other-class rows are strictly closer than the row's
         # (k - need + 1)-th nearest same-class row": a count, no search over all rows.
         need = max(1, math.ceil(k * self.noise_threshold - 1e-9))
-        nn_same = kneighbors(Z_class, k - need + 1)[:, -1]
-        radius_sq = row_sq_distances(Z_class, Z_class[nn_same])
+        n_same = k - need + 1
+        # one search over the class serves the radius and the reference-mode densities
+        cols = max(n_same, k - 1) if self.mode_ == "reference" else n_same
+        nn_same, dist_same = kneighbors(Z_class, cols, return_distance=True)
+        radius_sq = row_sq_distances(Z_class, Z_class[nn_same[:, n_same - 1]])
         n_other = count_closer(Z_all[~mask], Z_class, radius_sq)
         self.noise_mask_ = n_other >= need
         retained = np.flatnonzero(~self.noise_mask_)
@@ -282,7 +285,7 @@ class GKSMOTEGenerator(_InterpolationGenerator):
             return
 
         # 2. densities of the retained rows
-        dens, h, votes = self._densities(Z_class, retained, k)
+        dens, h, votes = self._densities(Z_class, retained, k, dist_same)
         self.densities_[retained] = dens
         self.bandwidth_[retained] = h
 
@@ -295,10 +298,13 @@ class GKSMOTEGenerator(_InterpolationGenerator):
         clusters = self._allocate(retained, target_class)
         self._build_core(Z_class, class_num, class_cat, clusters, retained, votes, k)
 
-    def _densities(self, Z_class: Any, retained: np.ndarray, k: int
+    def _densities(self, Z_class: Any, retained: np.ndarray, k: int, class_dist: np.ndarray
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Kernel densities and bandwidths of the retained rows, plus each retained row's
-        nearest retained neighbours (target-class indices, for categorical votes)."""
+        nearest retained neighbours (target-class indices, for categorical votes).
+
+        ``class_dist`` holds every target-class row's distances to its nearest other
+        target-class rows (at least ``k - 1`` columns in reference mode)."""
         n_r = retained.size
         k_r = min(k, n_r - 1)
         if self.mode_ == "paper" or self.codec_.n_categorical:
@@ -312,13 +318,7 @@ class GKSMOTEGenerator(_InterpolationGenerator):
         else:
             # the reference code: k nearest of ALL target-class rows, the row itself
             # included (distance 0, kernel value 1)
-            n_c = Z_class.shape[0]
-            k_ref = min(k, n_c)
-            if k_ref > 1:
-                _, d_c = kneighbors(Z_class, k_ref - 1, return_distance=True)
-                d_c = d_c[retained]
-            else:
-                d_c = np.empty((n_r, 0))
+            d_c = class_dist[retained, :min(k, Z_class.shape[0]) - 1]
             dist = np.concatenate([np.zeros((n_r, 1)), d_c], axis=1)
             sample = Z_class
         h = self._bandwidths(dist, sample)
