@@ -378,7 +378,10 @@ def _blocked_knn(X: np.ndarray, Q: np.ndarray, k: int, n_jobs: int
     2. One pass over ``X``, as in :func:`count_closer`, collects every row whose float32
        score may lie within that radius (the rounding band included): the true ``k``
        nearest are always among these hits, and there are few of them.
-    3. The hits are ranked by exact float64 distance, ties by the lower index.
+    3. Per query, the best ``k + 8`` hits by float32 score are recomputed in float64 and
+       ranked (ties by the lower index); the rounding bound certifies that no other hit
+       could rank among the ``k``, or the query is ranked from all its hits
+       (:func:`_knn_block`). A query block flooded with hits goes to scikit-learn.
     """
     n, d = X.shape
     rng = np.random.default_rng(0)
@@ -391,10 +394,11 @@ def _blocked_knn(X: np.ndarray, Q: np.ndarray, k: int, n_jobs: int
         np.maximum(r2, row_sq_distances(X[pilot_ind[:, j]], Q), out=r2)
     Xa, Qa, q2, max_x2 = _scored_rows(X, Q)
     inside, outside = _score_thresholds(q2, r2[:, None], max_x2, d)
-    bound = (inside[:, 0].astype(np.float64) - outside[:, 0].astype(np.float64))
+    # the band's width, twice the rounding bound: a safe allowance for any pair's score
+    slack = inside[:, 0].astype(np.float64) - outside[:, 0].astype(np.float64)
     with threadpool_limits(limits=1, user_api="blas"):
         parts = Parallel(n_jobs=n_jobs, prefer="threads")(
-            delayed(_knn_block)(X, Q, Xa, Qa, q2, outside[:, 0], bound, k,
+            delayed(_knn_block)(X, Q, Xa, Qa, q2, outside[:, 0], slack, k,
                                 slice(s, s + COUNT_QUERY_BLOCK))
             for s in range(0, Q.shape[0], COUNT_QUERY_BLOCK))
     out_d = np.empty((Q.shape[0], k))
@@ -413,15 +417,16 @@ def _blocked_knn(X: np.ndarray, Q: np.ndarray, k: int, n_jobs: int
 
 
 def _knn_block(X: np.ndarray, Q: np.ndarray, Xa: np.ndarray, Qa: np.ndarray, q2: np.ndarray,
-               reach: np.ndarray, bound: np.ndarray, k: int, rows: slice
+               reach: np.ndarray, slack: np.ndarray, k: int, rows: slice
                ) -> tuple[np.ndarray, np.ndarray] | None:
     """Exact ``k`` nearest of the query rows ``rows`` (None: too many hits, redo elsewhere).
 
     Hits (pairs whose float32 score reaches the pilot radius) go into a padded table; the
     best ``k + 8`` by score of each query (``argpartition``) are recomputed in float64 and
-    re-ranked. That
-    answer is certified when every hit left out scores too low to tie the ``k``-th even
-    after rounding; queries that fail are recomputed from all their hits.
+    re-ranked. That answer is certified when every hit left out scores too low to tie the
+    ``k``-th even after rounding; queries that fail are recomputed from all their hits.
+    ``slack`` is a per-query allowance for the float32 error of a score (at least the
+    rounding bound).
     """
     b = reach[rows].shape[0]
     q_hits, x_hits, s_hits, total = [], [], [], 0
@@ -458,9 +463,9 @@ def _knn_block(X: np.ndarray, Q: np.ndarray, Xa: np.ndarray, Qa: np.ndarray, q2:
     rank = np.lexsort((cand, d2), axis=1)[:, :k]
     out_d2 = np.take_along_axis(d2, rank, axis=1)
     out_i = np.take_along_axis(cand, rank, axis=1)
-    # a left-out hit j has exact d2 >= |q|^2 - 2 (score_j + bound) >= that of the best one
+    # a left-out hit j has exact d2 >= |q|^2 - 2 (score_j + slack) >= that of the best one
     left = size > n_cand
-    floor = q2[rows] - 2.0 * (best_left.astype(np.float64) + bound[rows])
+    floor = q2[rows] - 2.0 * (best_left.astype(np.float64) + slack[rows])
     unsure = np.flatnonzero(left & ~(out_d2[:, -1] < floor))
     for r in unsure:
         xs = table_x[r, :size[r]]
