@@ -1,4 +1,5 @@
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.base import clone
 from sklearn.linear_model import LinearRegression, LogisticRegression
@@ -20,6 +21,7 @@ from synthaug.exceptions import InvalidInputError, InvalidParameterError, Syntha
 from synthaug.generators import GaussianGenerator, SMOTEGenerator
 from synthaug.sampler import Oversampler
 from synthaug.sizing import TGVTSS, VTSS
+from synthaug.sizing.search import split_columns
 
 
 def _mixture(n0, n1, seed):
@@ -137,12 +139,16 @@ def test_vtss_search_nested_prefixes_and_refit():
     search = VTSS(LogisticRegression(max_iter=1000), SMOTEGenerator(), gammas=[0, 0.5, 1, 2],
                   cv=3, random_state=0).fit(X, y)
     res = search.cv_results_
-    assert res["fold_losses"].shape == (4, 3)
+    assert split_columns(res, "loss").shape == (4, 3)
+    table = pd.DataFrame(res)  # 1-D columns, as GridSearchCV's
+    assert table.shape == (4, 5 + 2 * 3)
+    assert table.loc[table["rank_loss"] == 1, "size"].item() == search.best_size_
     assert list(res["size"]) == [0, 280, 560, 1120]
     assert search.best_gamma_ in (0, 0.5, 1, 2)
     assert search.best_size_ == res["size"][np.argmin(res["mean_loss"])]
     # per-fold sizes are rescaled to the fold's own gap
-    assert (res["fold_sizes"][2] < 560).all() and (res["fold_sizes"][2] > 300).all()
+    fold_sizes = split_columns(res, "size")
+    assert (fold_sizes[2] < 560).all() and (fold_sizes[2] > 300).all()
     # best_sampler_ reproduces the chosen size on the full data
     assert isinstance(search.best_sampler_, Oversampler)
     _, y_res = clone(search.best_sampler_).fit_resample(X, y)
@@ -150,7 +156,8 @@ def test_vtss_search_nested_prefixes_and_refit():
     assert search.predict_proba(X).shape == (len(y), 2)
     again = VTSS(LogisticRegression(max_iter=1000), SMOTEGenerator(), gammas=[0, 0.5, 1, 2],
                  cv=3, random_state=0).fit(X, y)
-    np.testing.assert_array_equal(again.cv_results_["fold_losses"], res["fold_losses"])
+    np.testing.assert_array_equal(split_columns(again.cv_results_, "loss"),
+                                  split_columns(res, "loss"))
     fig = search.plot()
     assert fig.axes
 

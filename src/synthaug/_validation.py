@@ -54,6 +54,8 @@ def check_target(y: Any, *, min_classes: int = 2, what: str = "y") -> np.ndarray
         raise InvalidInputError(f"{what} contains NaN or inf labels.")
     if arr.dtype == object and pd.isna(arr).any():
         raise InvalidInputError(f"{what} contains missing labels.")
+    if arr.dtype == object:
+        arr = _narrow_object_labels(arr, what)
     if arr.dtype.kind == "f" and np.all(arr == np.round(arr)):
         arr = arr.astype(np.int64)
     elif arr.dtype.kind == "f":
@@ -65,6 +67,25 @@ def check_target(y: Any, *, min_classes: int = 2, what: str = "y") -> np.ndarray
             f"{what} has only {n_classes} class ({np.unique(arr).tolist()}); at least "
             f"{min_classes} classes are needed.")
     return arr
+
+
+def _narrow_object_labels(arr: np.ndarray, what: str) -> np.ndarray:
+    """Object-dtype labels as the plainest dtype that holds them: integers as int64,
+    booleans as bool, floats as float64, text stays object (scikit-learn reads each of
+    these as class labels; an object array of Python ints it calls 'unknown')."""
+    kind = pd.api.types.infer_dtype(arr, skipna=False)
+    if kind == "integer":
+        return arr.astype(np.int64)
+    if kind == "boolean":
+        return arr.astype(bool)
+    if kind in ("floating", "mixed-integer-float"):
+        return arr.astype(np.float64)
+    if kind in ("string", "bytes", "categorical"):
+        return arr
+    kinds = sorted({type(v).__name__ for v in arr[:1000]})
+    raise DataTypeError(
+        f"{what} mixes label types ({', '.join(kinds)}); use one type for every label, "
+        "for example all strings.")
 
 
 def check_finite(X_num: np.ndarray, columns: list[Any] | None = None,

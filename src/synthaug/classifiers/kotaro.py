@@ -22,6 +22,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.metaestimators import available_if
 
+from synthaug._labels import class_roles
 from synthaug._random import rng_from
 from synthaug._validation import check_matrix, check_n_neighbors, check_target
 from synthaug.classifiers._kernel_solvers import (
@@ -446,15 +447,12 @@ class KOTARO(ClassifierMixin, BaseEstimator):
         if y_arr.shape[0] != arr.shape[0]:
             raise InvalidInputError(f"X has {arr.shape[0]} rows but y has {y_arr.shape[0]} "
                                     "labels.")
-        classes, counts = np.unique(y_arr, return_counts=True)
-        if classes.size != 2:
-            raise InvalidInputError(
-                f"KOTARO is a binary classifier; y has {classes.size} classes. Wrap it in "
-                "sklearn.multiclass.OneVsRestClassifier for one-vs-rest.")
+        roles = class_roles(y_arr, binary=True, who="KOTARO")
+        classes = np.unique(y_arr)
         n = arr.shape[0]
         check_n_neighbors(n, self.n_neighbors, param="n_neighbors", within="training data")
         self.classes_ = classes
-        pos_idx = 0 if counts[0] < counts[1] else 1
+        pos_idx = roles.labels.index(roles.minority)
         self.positive_class_ = classes[pos_idx]
         self._sign = 1.0 if pos_idx == 1 else -1.0
         positive = y_arr == classes[pos_idx]

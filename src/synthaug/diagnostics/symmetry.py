@@ -22,10 +22,11 @@ from scipy import stats
 from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 
+from synthaug._labels import class_roles
 from synthaug._validation import check_matrix, check_target
 from synthaug.diagnostics._linalg import regularised_inverse
 from synthaug.diagnostics.scores import ScoreModel, final_step, score_model
-from synthaug.exceptions import InvalidInputError, InvalidParameterError
+from synthaug.exceptions import InvalidParameterError
 
 __all__ = ["SymmetryTest", "balanced_pilot_fit", "class_split", "symmetry_test"]
 
@@ -54,20 +55,16 @@ class SymmetryTest:
 
 
 def class_split(y: np.ndarray) -> tuple[Any, Any]:
-    """``(majority label, minority label)`` of binary labels (ties: larger label minority).
+    """``(majority label, minority label)`` of binary labels, by
+    :func:`synthaug._labels.class_roles` (ties: the second label is the minority).
 
     Raises
     ------
     InvalidInputError
         For anything but two classes.
     """
-    labels, counts = np.unique(y, return_counts=True)
-    if len(labels) != 2:
-        raise InvalidInputError(
-            f"VTSS and its diagnostics are for binary problems; y has {len(labels)} classes "
-            f"({labels.tolist()[:10]}).")
-    order = np.argsort(-counts, kind="stable")
-    return labels[order[0]].item(), labels[order[1]].item()
+    roles = class_roles(y, binary=True, who="VTSS and its diagnostics")
+    return roles.majority, roles.minority
 
 
 def _fit_weighted(estimator: Any, X: np.ndarray, y: np.ndarray, w: np.ndarray) -> Any:

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator
 
+from synthaug._labels import class_roles, plain_label
 from synthaug._random import chunk_streams, to_entropy
 from synthaug._validation import check_X_y
 from synthaug.encoding import TableCodec
@@ -31,11 +32,9 @@ __all__ = ["BaseGenerator", "default_target_class"]
 
 
 def default_target_class(y: np.ndarray) -> Any:
-    """The class a generator models when none is named: the smallest class (ties: the
-    largest label, so that 0/1 data with equal counts targets 1)."""
-    labels, counts = np.unique(y, return_counts=True)
-    smallest = counts.min()
-    return labels[counts == smallest][-1].item()
+    """The class a generator models when none is named: the minority of
+    :func:`synthaug._labels.class_roles` (the smallest class; ties: the last label)."""
+    return class_roles(y).minority
 
 
 class BaseGenerator(BaseEstimator, metaclass=ABCMeta):
@@ -116,6 +115,8 @@ class BaseGenerator(BaseEstimator, metaclass=ABCMeta):
         if target_class is None and not self.multiclass_native:
             target_class = default_target_class(y)
         classes = np.unique(y)
+        if target_class is not None:
+            target_class = plain_label(target_class)
         if target_class is not None and target_class not in set(classes.tolist()):
             raise InvalidInputError(
                 f"target_class={target_class!r} is not a label of y (labels: "

@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 
+from synthaug._labels import class_roles, plain_label
 from synthaug.exceptions import SamplingStrategyError
 
-__all__ = ["Gamma", "class_counts", "majority_class", "parse_strategy", "resolve_counts",
-           "round_half_up"]
+__all__ = ["Gamma", "parse_strategy", "resolve_counts", "round_half_up"]
 
 _STRING_FORMS = ("auto", "minority", "not majority", "not minority", "all", "balance")
 ACCEPTED_FORMS = (
@@ -58,18 +58,6 @@ class Gamma:
 
     def __str__(self) -> str:
         return f"gamma:{self.g:g}"
-
-
-def class_counts(y: np.ndarray) -> dict[Any, int]:
-    """Counts of each label in ``y``, in sorted label order."""
-    labels, counts = np.unique(y, return_counts=True)
-    return {_plain(lab): int(c) for lab, c in zip(labels, counts)}
-
-
-def majority_class(counts: Mapping[Any, int]) -> Any:
-    """The largest class; ties go to the smallest label."""
-    top = max(counts.values())
-    return min(lab for lab, c in counts.items() if c == top)
 
 
 def parse_strategy(strategy: Any) -> Any:
@@ -119,12 +107,15 @@ def resolve_counts(y: Any, strategy: Any = "auto") -> dict[Any, int]:
         a dict that asks to remove rows.
     """
     y = np.asarray(y)
-    counts = class_counts(y)
+    if y.size == 0:
+        raise SamplingStrategyError("Resampling needs labels; y is empty.")
+    roles = class_roles(y)
+    counts = roles.counts
     if len(counts) < 2:
         raise SamplingStrategyError(
             f"Resampling needs at least two classes; y holds only {list(counts)}.")
     strategy = parse_strategy(strategy)
-    maj = majority_class(counts)
+    maj = roles.majority
     n_max = counts[maj]
 
     if isinstance(strategy, Gamma):
@@ -133,15 +124,11 @@ def resolve_counts(y: Any, strategy: Any = "auto") -> dict[Any, int]:
         if strategy == "balance":
             return resolve_counts(y, Gamma(1.0))
         if strategy == "minority":
-            n_min = min(counts.values())
-            mino = min(c for c, n in counts.items() if n == n_min)
-            targets = [mino]
+            targets = [roles.minority]
         elif strategy in ("auto", "not majority"):
             targets = [c for c in counts if c != maj]
         elif strategy == "not minority":
-            n_min = min(counts.values())
-            mino = min(c for c, n in counts.items() if n == n_min)
-            targets = [c for c in counts if c != mino]
+            targets = [c for c in counts if c != roles.minority]
         else:  # "all"
             targets = list(counts)
         out = {c: n_max - counts[c] for c in targets}
@@ -183,7 +170,7 @@ def resolve_counts(y: Any, strategy: Any = "auto") -> dict[Any, int]:
 def _from_totals(counts: Mapping[Any, int], totals: Mapping[Any, Any]) -> dict[Any, int]:
     out: dict[Any, int] = {}
     for label, total in totals.items():
-        key = _plain(label)
+        key = plain_label(label)
         if key not in counts:
             raise SamplingStrategyError(
                 f"sampling_strategy names class {label!r}, which is not in y "
@@ -197,11 +184,6 @@ def _from_totals(counts: Mapping[Any, int], totals: Mapping[Any, Any]) -> dict[A
                 f"has {counts[key]}; over-sampling cannot remove rows.")
         out[key] = int(total) - counts[key]
     return out
-
-
-def _plain(label: Any) -> Any:
-    """numpy scalars -> Python scalars, so dict keys compare and print plainly."""
-    return label.item() if isinstance(label, np.generic) else label
 
 
 def _sort_key(label: Any) -> tuple[str, Any]:

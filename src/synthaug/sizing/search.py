@@ -36,7 +36,7 @@ from synthaug.exceptions import InvalidParameterError, NotFittedError, SynthaugW
 from synthaug.metrics import balanced_log_loss
 from synthaug.sizing.counts import Gamma, round_half_up
 
-__all__ = ["TGVTSS", "VTSS"]
+__all__ = ["TGVTSS", "VTSS", "split_columns"]
 
 DEFAULT_GAMMAS = tuple(np.round(np.linspace(0.5, 1.5, 21), 3))
 SYMMETRIC_GAMMAS = (0.0, 0.05, 0.10, 0.15, 0.20)
@@ -72,6 +72,38 @@ def _fold_losses(estimator: Any, generator: Any, X: np.ndarray, y: np.ndarray,
         y_val = (y[val] == minority).astype(int)
         losses[i] = balanced_log_loss(y_val, proba)
     return losses, sizes
+
+
+def _results_table(gammas: np.ndarray, sizes: np.ndarray, losses: np.ndarray,
+                   fold_sizes: np.ndarray) -> dict[str, np.ndarray]:
+    """``cv_results_`` in ``GridSearchCV``'s shape: one 1-D array per column, one entry per
+    candidate, so ``pandas.DataFrame(search.cv_results_)`` works. ``losses`` and
+    ``fold_sizes`` are candidates x folds."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # no folds: mean of nothing is NaN
+        mean = losses.mean(axis=1) if losses.shape[1] else np.full(len(gammas), np.nan)
+        std = losses.std(axis=1) if losses.shape[1] else np.full(len(gammas), np.nan)
+    rank = np.empty(len(gammas), dtype=int)
+    rank[np.argsort(np.where(np.isnan(mean), np.inf, mean), kind="stable")] = np.arange(
+        1, len(gammas) + 1)
+    table: dict[str, np.ndarray] = {"gamma": np.asarray(gammas, dtype=float),
+                                    "size": np.asarray(sizes, dtype=int),
+                                    "mean_loss": mean, "std_loss": std, "rank_loss": rank}
+    for k in range(losses.shape[1]):
+        table[f"split{k}_loss"] = losses[:, k]
+    for k in range(fold_sizes.shape[1]):
+        table[f"split{k}_size"] = fold_sizes[:, k]
+    return table
+
+
+def split_columns(results: dict[str, np.ndarray], name: str) -> np.ndarray:
+    """The per-fold columns ``split0_<name>``, ``split1_<name>``, ... of ``cv_results_`` as
+    one candidates x folds matrix."""
+    keys = sorted((k for k in results if k.startswith("split") and k.endswith(f"_{name}")),
+                  key=lambda k: int(k[5:-len(name) - 1]))
+    if not keys:
+        return np.empty((len(results["gamma"]), 0))
+    return np.column_stack([results[k] for k in keys])
 
 
 def _warm_start_param(estimator: Any) -> str | None:
@@ -129,9 +161,8 @@ class _SizeSearch(ClassifierMixin, BaseEstimator, metaclass=ABCMeta):
             warnings.warn("The classes are already balanced (gap 0): no synthetic rows are "
                           "added and no size is searched.", SynthaugWarning, stacklevel=2)
             gammas = np.array([0.0])
-            self.cv_results_ = {"gamma": gammas, "size": np.array([0]),
-                                "mean_loss": np.array([np.nan]),
-                                "std_loss": np.array([np.nan]), "fold_losses": np.empty((1, 0))}
+            self.cv_results_ = _results_table(gammas, np.array([0]), np.full((1, 0), np.nan),
+                                              np.zeros((1, 0), dtype=int))
         else:
             gammas = np.asarray(self._candidates(X, y, gap, entropy), dtype=float)
             folds = StratifiedKFold(self.cv, shuffle=True, random_state=entropy % (2**32))
@@ -140,11 +171,9 @@ class _SizeSearch(ClassifierMixin, BaseEstimator, metaclass=ABCMeta):
                 delayed(_fold_losses)(self.estimator, self.generator, X, y, tr, va, gammas,
                                       minority, (entropy + 1 + k) % (2**63), warm)
                 for k, (tr, va) in enumerate(folds.split(X, y)))
-            losses = np.column_stack([j[0] for j in jobs])
-            self.cv_results_ = {
-                "gamma": gammas, "size": np.array([round_half_up(g * gap) for g in gammas]),
-                "mean_loss": losses.mean(axis=1), "std_loss": losses.std(axis=1),
-                "fold_losses": losses, "fold_sizes": np.column_stack([j[1] for j in jobs])}
+            self.cv_results_ = _results_table(
+                gammas, np.array([round_half_up(g * gap) for g in gammas]),
+                np.column_stack([j[0] for j in jobs]), np.column_stack([j[1] for j in jobs]))
         best = int(np.nanargmin(self.cv_results_["mean_loss"])) if gap else 0
         self.best_index_ = best
         self.best_gamma_ = float(gammas[best])
@@ -229,8 +258,10 @@ class VTSS(_SizeSearch):
     best_estimator_ : estimator
         Refitted on all rows plus ``best_size_`` synthetic rows.
     cv_results_ : dict
-        ``gamma``, ``size``, ``mean_loss``, ``std_loss``, ``fold_losses`` (candidates x
-        folds) and ``fold_sizes``.
+        One entry per candidate, as ``GridSearchCV`` gives (``pandas.DataFrame`` of it
+        works): ``gamma``, ``size``, ``mean_loss``, ``std_loss``, ``rank_loss`` and, per
+        fold ``k``, ``split{k}_loss`` and ``split{k}_size`` (the size rescaled to that
+        fold's gap). :func:`split_columns` gathers them into a candidates x folds matrix.
     """
 
     def __init__(self, estimator: Any, generator: Any, gammas: Any = DEFAULT_GAMMAS, cv: int = 5,
