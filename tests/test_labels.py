@@ -69,7 +69,7 @@ def test_string_and_noncontiguous_labels_through_search_and_diagnostics(labels):
     assert search.best_size_ in (0, 95)
     tg = TGVTSS(LogisticRegression(), SMOTEGenerator(), cv=3, random_state=0).fit(X, y)
     assert set(tg.classes_) == set(labels)
-    X_res, y_res = SMOTE(sampling_strategy=Gamma(1), random_state=0).fit_resample(
+    _, y_res = SMOTE(sampling_strategy=Gamma(1), random_state=0).fit_resample(
         pd.DataFrame(X), pd.Series(y, name="label"))
     assert (y_res == labels[1]).sum() == 120
 
