@@ -52,7 +52,8 @@ def test_consumers_agree_with_class_roles_on_ties():
 
 
 def test_binary_roles_reject_three_classes():
-    with pytest.raises(InvalidInputError, match="binary problems; y has 3 classes"):
+    with pytest.raises(InvalidInputError,
+                       match="binary classification is supported: KOTARO needs exactly two"):
         class_roles([0, 1, 2], binary=True, who="KOTARO")
 
 

@@ -169,3 +169,32 @@ def test_bad_inputs_raise_named_errors(binary_data):
 def test_top_level_api():
     assert synthaug.__version__
     assert synthaug.resolve_counts(np.r_[np.zeros(5), np.ones(2)], "balance") == {1: 3}
+
+
+def test_imblearn_conventions(binary_data):
+    """imbalanced-learn recognises the samplers, and types round-trip as it returns them."""
+    from imblearn.base import is_sampler
+    from imblearn.over_sampling.base import BaseOverSampler
+    from sklearn.exceptions import NotFittedError as SklearnNotFittedError
+
+    from synthaug.exceptions import NotFittedError
+
+    X, y = binary_data
+    s = SMOTE(random_state=0)
+    assert is_sampler(s) and isinstance(s, BaseOverSampler)
+    X_l, y_l = s.fit_resample(X.tolist(), y.tolist())
+    assert isinstance(X_l, list) and isinstance(y_l, list)
+    np.testing.assert_allclose(X_l, SMOTE(random_state=0).fit_resample(X, y)[0])
+    frame = pd.DataFrame(X, columns=[f"f{j}" for j in range(X.shape[1])])
+    X_f, y_s = s.fit_resample(frame, pd.Series(y, name="t"))
+    assert isinstance(y_s, pd.Series) and y_s.name == "t"
+    assert (y_s.index == X_f.index).all()
+    _, y_f = s.fit_resample(frame, pd.DataFrame({"t": y}))
+    assert isinstance(y_f, pd.DataFrame) and list(y_f.columns) == ["t"]
+    _, y_a = s.fit_resample(frame, y)  # numpy y stays numpy even with a DataFrame X
+    assert isinstance(y_a, np.ndarray) and y_a.dtype == y.dtype
+    assert s.n_features_in_ == X.shape[1]
+    assert list(s.get_feature_names_out()) == list(frame.columns)
+    with pytest.raises(SklearnNotFittedError):
+        SMOTEGenerator().sample(3)
+    assert issubclass(NotFittedError, SklearnNotFittedError)

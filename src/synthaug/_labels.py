@@ -98,7 +98,8 @@ def class_roles(y: Any, *, binary: bool = False, who: str | None = None) -> Clas
     if binary and len(labels_py) != 2:
         name = who or "This method"
         raise InvalidInputError(
-            f"{name} is for binary problems; y has {len(labels_py)} classes "
+            f"Only binary classification is supported: {name} needs exactly two classes; "
+            f"y has {len(labels_py)} classes "
             f"({list(labels_py)[:10]}). For more classes wrap it in "
             "sklearn.multiclass.OneVsRestClassifier.")
     top, bottom = counts.max(), counts.min()

@@ -7,10 +7,12 @@ that names the problem and what to do. Internals trust what comes out of these f
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.exceptions import DataConversionWarning
 
 from synthaug.encoding import TableCodec
 from synthaug.exceptions import (
@@ -29,6 +31,9 @@ def check_target(y: Any, *, min_classes: int = 2, what: str = "y") -> np.ndarray
     Accepts lists, numpy arrays, pandas Series (nullable dtypes included, as long as no
     value is missing) and single-column DataFrames.
     """
+    if y is None:
+        raise InvalidInputError(f"This estimator requires y to be passed, but the target "
+                                f"{what} is None.")
     if isinstance(y, pd.DataFrame):
         if y.shape[1] != 1:
             raise InvalidInputError(f"{what} must be one column; got {y.shape[1]} columns.")
@@ -45,6 +50,9 @@ def check_target(y: Any, *, min_classes: int = 2, what: str = "y") -> np.ndarray
             y = y.to_numpy()
     arr = np.asarray(y)
     if arr.ndim == 2 and arr.shape[1] == 1:
+        warnings.warn(f"A column-vector {what} was passed when a 1d array was expected; it "
+                      "is read as 1d (use y.ravel() to avoid this warning).",
+                      DataConversionWarning, stacklevel=3)
         arr = arr.ravel()
     if arr.ndim != 1:
         raise InvalidInputError(f"{what} must be 1-dimensional; got shape {arr.shape}.")
@@ -121,7 +129,19 @@ def _check_table_shape(X: Any) -> Any:
             f"X must be 2-dimensional (n_samples, n_features); got shape {X.shape}. "
             "Use X.reshape(-1, 1) for a single feature.")
     if X.shape[1] == 0:
-        raise InvalidInputError("X has no columns.")
+        raise InvalidInputError(f"X has 0 feature(s) (shape={X.shape}) while a minimum of 1 "
+                                "is required.")
+    if X.shape[0] == 0:
+        raise InvalidInputError(f"X has 0 sample(s) (shape={X.shape}) while a minimum of 1 "
+                                "is required.")
+    dtypes = X.dtypes if isinstance(X, pd.DataFrame) else [X.dtype]
+    if any(getattr(dt, "kind", "") == "c" for dt in dtypes):
+        raise InvalidInputError("Complex data not supported: X holds complex numbers; pass "
+                                "real-valued features.")
+    if isinstance(X, np.ndarray) and X.dtype == object and X.size and any(
+            isinstance(v, complex) for v in X.ravel()[:1000]):
+        raise InvalidInputError("Complex data not supported: X holds complex numbers; pass "
+                                "real-valued features.")
     return X
 
 

@@ -48,7 +48,8 @@ class TableCodec:
     categorical_features : "auto", None, or sequence of str, int or bool, default="auto"
         Which columns are categorical: column names (pandas input), positions, a boolean
         mask, ``None`` for none, or ``"auto"`` for pandas columns of category, object,
-        string or bool dtype (numpy input then has no categorical columns).
+        string or bool dtype and for the columns of a numpy object array that do not read
+        as numbers (other numpy input then has no categorical columns).
 
     Attributes
     ----------
@@ -121,6 +122,8 @@ class TableCodec:
                     f"boolean mask; got {spec!r}.")
             if self.is_frame_:
                 mask[:] = [_is_categorical_dtype(dt) for dt in self.dtypes_]
+            elif self.array_dtype_.kind == "O":
+                mask[:] = [not self._object_is_numeric(X, j) for j in range(d)]
             return mask
         items = list(spec) if isinstance(spec, (Sequence, np.ndarray, pd.Index)) else [spec]
         if len(items) == d and all(isinstance(v, (bool, np.bool_)) for v in items):

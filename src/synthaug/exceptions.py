@@ -8,6 +8,8 @@ catches only what the library itself raised.
 
 from __future__ import annotations
 
+from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
+
 __all__ = [
     "DataTypeError",
     "InvalidInputError",
@@ -58,8 +60,11 @@ class UnknownMethodError(SynthaugError, ValueError):
     """A method or generator name that synthaug does not know."""
 
 
-class NotFittedError(SynthaugError, ValueError, AttributeError):
-    """A generator or estimator was used before ``fit``."""
+class NotFittedError(SynthaugError, _SklearnNotFittedError):
+    """A generator or estimator was used before ``fit``.
+
+    A subclass of scikit-learn's ``NotFittedError`` (itself a ``ValueError`` and an
+    ``AttributeError``), so ``except sklearn.exceptions.NotFittedError`` catches it."""
 
 
 class MissingDependencyError(SynthaugError, ImportError):

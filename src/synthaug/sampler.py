@@ -12,7 +12,9 @@ Output format
   kept). **Index policy**: the original rows keep their index labels; when the index is
   integer-valued the synthetic rows continue it (``max + 1``, ``max + 2``, ...), otherwise
   the result gets a fresh ``RangeIndex``. ``synthetic_mask_`` flags the synthetic rows.
-* ``y`` comes back in its own type (Series with the same name, or array) and dtype.
+* ``y`` comes back in its own type (Series with the same name, one-column DataFrame, list
+  or array) and dtype; a one-vs-all indicator matrix comes back as one.
+* a list ``X`` comes back as a list, as imbalanced-learn does.
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, clone
+from imblearn.over_sampling.base import BaseOverSampler
+from sklearn.base import clone
 
+from synthaug._labels import plain_label
 from synthaug._random import to_entropy
 from synthaug._validation import check_X_y
-from synthaug.exceptions import InvalidParameterError
 from synthaug.generators import (
     ADASYNGenerator,
     BorderlineSMOTEGenerator,
@@ -34,6 +37,7 @@ from synthaug.generators import (
     SMOTEGenerator,
 )
 from synthaug.generators.base import BaseGenerator
+from synthaug.generators.protocol import as_encoded, check_generator_interface, unwrap
 from synthaug.sizing.counts import resolve_counts
 
 __all__ = ["ADASYN", "GKSMOTE", "SMOTE", "BorderlineSMOTE", "Oversampler",
@@ -45,14 +49,34 @@ def _derived_seed(entropy: int, *key: int) -> int:
     return int(np.random.SeedSequence(entropy, spawn_key=key).generate_state(1)[0])
 
 
-class Oversampler(BaseEstimator):
+def _one_hot_labels(y: Any) -> np.ndarray | None:
+    """The class of each row when ``y`` is a one-vs-all indicator matrix (imbalanced-learn
+    accepts these), else None."""
+    if isinstance(y, (pd.DataFrame, pd.Series)) or isinstance(y, list):
+        return None
+    arr = np.asarray(y)
+    if arr.ndim != 2 or arr.shape[1] < 2 or arr.dtype.kind not in "biuf" or arr.size == 0:
+        return None
+    if not np.isin(arr, (0, 1)).all() or not (arr.sum(axis=1) == 1).all():
+        return None
+    return arr.argmax(axis=1)
+
+
+class Oversampler(BaseOverSampler):
     """Oversample with any generator, to any size.
+
+    An imbalanced-learn over-sampler (``imblearn.base.is_sampler`` is true, it subclasses
+    ``BaseOverSampler``), so it works as a step of ``imblearn.pipeline.Pipeline``, in
+    ``GridSearchCV`` and with ``clone``.
 
     Parameters
     ----------
-    generator : BaseGenerator, default=None
+    generator : generator, default=None
         Prototype generator, cloned for each class that receives rows; ``None`` means
-        ``SMOTEGenerator()``.
+        ``SMOTEGenerator()``. Any object that follows the generator protocol works (a
+        scikit-learn estimator with ``fit(X, y, *, target_class)`` and
+        ``sample(n, *, random_state)``; see :mod:`synthaug.generators.protocol`), not only
+        synthaug's own.
     sampling_strategy : float, str, Gamma, dict or callable, default="auto"
         How many rows to add; any form of :func:`synthaug.sizing.resolve_counts`
         (imbalanced-learn's forms, ``Gamma(g)`` / ``"gamma:g"``, ``"balance"``).
@@ -71,21 +95,26 @@ class Oversampler(BaseEstimator):
         Which rows of the last output are synthetic.
     n_synthetic_ : int
         Number of synthetic rows in the last output.
+    n_features_in_ : int
+        Number of columns seen at fit.
+    feature_names_in_ : ndarray of str
+        Column names, when fitted on a DataFrame with string column names.
     """
 
-    def __init__(self, generator: BaseGenerator | None = None, sampling_strategy: Any = "auto",
+    # Parameters are validated at fit, by resolve_counts and the generator; imbalanced-
+    # learn's constraints would reject Gamma and "balance".
+    _parameter_constraints: dict = {}  # noqa: RUF012
+
+    def __init__(self, generator: Any = None, sampling_strategy: Any = "auto",
                  categorical_features: Any = "auto", random_state: Any = None) -> None:
         self.generator = generator
         self.sampling_strategy = sampling_strategy
         self.categorical_features = categorical_features
         self.random_state = random_state
 
-    def _make_generator(self) -> BaseGenerator:
+    def _make_generator(self) -> Any:
         gen = self.generator if self.generator is not None else SMOTEGenerator()
-        if not hasattr(gen, "_fit_encoded") or not hasattr(gen, "sample_encoded"):
-            raise InvalidParameterError(
-                f"generator must be a synthaug generator (see synthaug.generators); got "
-                f"{type(gen).__name__}.")
+        check_generator_interface(gen, who="generator")
         return gen
 
     def fit(self, X: Any, y: Any) -> Oversampler:
@@ -98,16 +127,18 @@ class Oversampler(BaseEstimator):
 
         Parameters
         ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
-        y : array-like or Series of shape (n_samples,)
+        X : array-like, list or DataFrame of shape (n_samples, n_features)
+        y : array-like, list, Series or one-column DataFrame of shape (n_samples,), or a
+            one-vs-all indicator matrix of shape (n_samples, n_classes)
 
         Returns
         -------
         X_resampled, y_resampled
-            In the formats of ``X`` and ``y`` (see the module docstring).
+            In the types of ``X`` and ``y`` (see the module docstring).
         """
+        labels = _one_hot_labels(y)
         codec, X_num, X_cat, y_arr = check_X_y(
-            X, y, categorical_features=self.categorical_features)
+            X, y if labels is None else labels, categorical_features=self.categorical_features)
         counts = resolve_counts(y_arr, self.sampling_strategy)
         prototype = self._make_generator()
         entropy = to_entropy(self.random_state)
@@ -117,6 +148,11 @@ class Oversampler(BaseEstimator):
         self.generators_ = {}
         self.n_synthetic_ = total
         self.synthetic_mask_ = np.concatenate([np.zeros(n, bool), np.ones(total, bool)])
+        self.n_features_in_ = codec.n_features_in_
+        if codec.is_frame_ and all(isinstance(c, str) for c in codec.columns_):
+            self.feature_names_in_ = np.asarray(codec.columns_, dtype=object)
+        elif hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
 
         fast = (not codec.is_frame_ and codec.n_categorical == 0
                 and codec.array_dtype_ == np.float64)
@@ -130,15 +166,15 @@ class Oversampler(BaseEstimator):
             gen = clone(prototype)
             if "random_state" in gen.get_params(deep=False):
                 gen.set_params(random_state=_derived_seed(entropy, 1, i))
-            gen._fit_encoded(codec, X_num, X_cat, y_arr, label)
-            self.generators_[label] = gen
+            encoded = as_encoded(gen)._fit_encoded(codec, X_num, X_cat, y_arr, label)
+            self.generators_[label] = unwrap(encoded)
             seed = _derived_seed(entropy, 2, i)
             if fast:
-                gen.sample_encoded(n_new, random_state=seed,
-                                   out_num=X_out[start:start + n_new],
-                                   out_cat=np.empty((n_new, 0), dtype=np.int64))
+                encoded.sample_encoded(n_new, random_state=seed,
+                                       out_num=X_out[start:start + n_new],
+                                       out_cat=np.empty((n_new, 0), dtype=np.int64))
             else:
-                num, cat = gen.sample_encoded(n_new, random_state=seed)
+                num, cat = encoded.sample_encoded(n_new, random_state=seed)
                 parts_num.append(num)
                 parts_cat.append(cat)
             start += n_new
@@ -154,7 +190,15 @@ class Oversampler(BaseEstimator):
                                np.concatenate(parts_cat) if parts_cat else
                                np.empty((0, codec.n_categorical), dtype=np.int64))
             X_res = self._join(X, syn)
-        return X_res, self._join_y(y, y_arr, y_new, X_res)
+        y_res = self._join_y(y, y_arr, y_new, X_res, one_hot=labels is not None)
+        if isinstance(X, list):
+            X_res = X_res.tolist()
+        return X_res, y_res
+
+    def _fit_resample(self, X: Any, y: Any) -> tuple[Any, Any]:
+        """imbalanced-learn's hook; ``fit_resample`` does the work (it validates mixed
+        tables itself, which imbalanced-learn's numeric check would refuse)."""
+        return self.fit_resample(X, y)
 
     @staticmethod
     def _join(X: Any, syn: Any) -> Any:
@@ -173,13 +217,24 @@ class Oversampler(BaseEstimator):
         return np.concatenate([X_arr, syn.astype(X_arr.dtype, copy=False)], axis=0)
 
     @staticmethod
-    def _join_y(y: Any, y_arr: np.ndarray, y_new: np.ndarray, X_res: Any) -> Any:
+    def _join_y(y: Any, y_arr: np.ndarray, y_new: np.ndarray, X_res: Any, *,
+                one_hot: bool = False) -> Any:
+        if one_hot:
+            y_in = np.asarray(y)
+            extra = np.zeros((len(y_new), y_in.shape[1]), dtype=y_in.dtype)
+            extra[np.arange(len(y_new)), y_new.astype(np.int64)] = 1
+            return np.concatenate([y_in, extra], axis=0)
+        if isinstance(y, pd.DataFrame):
+            column = Oversampler._join_y(y.iloc[:, 0], y_arr, y_new, X_res)
+            return column.to_frame(name=y.columns[0])
         if isinstance(y, pd.Series):
             new = pd.Series(y_new, name=y.name).astype(y.dtype)
             out = pd.concat([y, new], ignore_index=True)
             if isinstance(X_res, pd.DataFrame):
                 out.index = X_res.index
             return out
+        if isinstance(y, list):
+            return list(y) + [plain_label(v) for v in y_new]
         y_in = np.asarray(y)
         if y_in.ndim == 2:
             y_in = y_in.ravel()
@@ -190,7 +245,11 @@ class Oversampler(BaseEstimator):
 
     def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
         tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = False
+        tags.input_tags.sparse = False       # dense tables only (a clear error otherwise)
+        tags.input_tags.allow_nan = False    # NaN is refused with a message, never guessed
+        tags.input_tags.categorical = True   # SMOTENC-style shared encoding
+        tags.input_tags.string = True        # text columns are categorical
+        tags.non_deterministic = False
         return tags
 
 

@@ -63,7 +63,7 @@ def class_split(y: np.ndarray) -> tuple[Any, Any]:
     InvalidInputError
         For anything but two classes.
     """
-    roles = class_roles(y, binary=True, who="VTSS and its diagnostics")
+    roles = class_roles(y, binary=True, who="VTSS, TG-VTSS and their diagnostics")
     return roles.majority, roles.minority
 
 

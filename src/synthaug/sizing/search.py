@@ -205,6 +205,12 @@ class _SizeSearch(ClassifierMixin, BaseEstimator, metaclass=ABCMeta):
         """Class probabilities from the refitted estimator."""
         return self._fitted().predict_proba(np.asarray(X, dtype=np.float64))
 
+    def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False  # binary problems only
+        tags.input_tags.allow_nan = False
+        return tags
+
     def plot(self, ax: Any = None) -> Any:
         """The validation-loss curve over synthetic sizes, with the chosen size and full
         balance marked. Returns the matplotlib Figure (no pyplot is used)."""
