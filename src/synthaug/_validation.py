@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from sklearn.exceptions import DataConversionWarning
 
+from synthaug._labels import class_roles
 from synthaug.encoding import TableCodec
 from synthaug.exceptions import (
     DataTypeError,
@@ -22,7 +23,8 @@ from synthaug.exceptions import (
     NotEnoughSamplesError,
 )
 
-__all__ = ["check_X_y", "check_finite", "check_n_neighbors", "check_target"]
+__all__ = ["MAX_ABS_VALUE", "check_X_y", "check_finite", "check_matrix", "check_n_neighbors",
+           "check_numeric_X_y", "check_target"]
 
 
 def check_target(y: Any, *, min_classes: int = 2, what: str = "y") -> np.ndarray:
@@ -96,21 +98,56 @@ def _narrow_object_labels(arr: np.ndarray, what: str) -> np.ndarray:
         "for example all strings.")
 
 
+# Squared distances, covariances and Gram matrices square the features: beyond this
+# magnitude they overflow float64 (max ~1.8e308) and turn into inf or NaN downstream.
+MAX_ABS_VALUE = 1e150
+
+
 def check_finite(X_num: np.ndarray, columns: list[Any] | None = None,
                  what: str = "X") -> None:
-    """Raise if a numeric matrix holds NaN or inf, naming the affected columns."""
+    """Raise if a numeric matrix holds NaN or inf, or values so large (beyond
+    :data:`MAX_ABS_VALUE`) that squaring them overflows; the message names the columns."""
     if X_num.size == 0:
         return
-    if np.isfinite(X_num.sum(axis=0)).all() and np.isfinite(X_num).all():
-        return
-    bad = np.flatnonzero(~np.isfinite(X_num).all(axis=0))
-    names = [columns[j] for j in bad] if columns is not None else bad.tolist()
+    with np.errstate(over="ignore", invalid="ignore"):
+        low, high = X_num.min(axis=0), X_num.max(axis=0)
+    if np.isfinite(low).all() and np.isfinite(high).all():
+        too_big = np.flatnonzero(np.maximum(np.abs(low), np.abs(high)) > MAX_ABS_VALUE)
+        if too_big.size == 0:
+            return
+        names = _names(columns, too_big)
+        peak = float(np.max(np.abs(np.r_[low[too_big], high[too_big]])))
+        raise InvalidInputError(
+            f"{what} holds values as large as {peak:.3g} (in columns {names}); squared "
+            f"distances and covariances of such values overflow float64. Rescale the "
+            f"features first (for example with sklearn.preprocessing.StandardScaler).")
+    finite = np.isfinite(X_num)
+    bad = np.flatnonzero(~finite.all(axis=0))
     n_nan = int(np.isnan(X_num).sum())
-    n_inf = int(np.isinf(X_num).sum())
+    n_inf = int(X_num.size - finite.sum() - n_nan)
     raise InvalidInputError(
         f"{what} contains {n_nan} NaN and {n_inf} infinite values (in columns "
-        f"{names[:10]}{' ...' if len(names) > 10 else ''}). Impute or drop them first; "
-        "synthaug does not guess missing values.")
+        f"{_names(columns, bad)}). Impute or drop them first; synthaug does not guess "
+        "missing values.")
+
+
+def _names(columns: list[Any] | None, idx: np.ndarray) -> str:
+    names = [columns[j] for j in idx] if columns is not None else idx.tolist()
+    return f"{names[:10]}{' ...' if len(names) > 10 else ''}"
+
+
+def check_numeric_X_y(X: Any, y: Any, *, what: str = "this method",
+                      binary: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Validate an all-numeric feature table and its labels together (same length; two
+    classes when ``binary``) for the estimators that need numbers only."""
+    arr = check_matrix(X, what=what)
+    y_arr = check_target(y)
+    if arr.shape[0] != y_arr.shape[0]:
+        raise InvalidInputError(f"X has {arr.shape[0]} rows but y has {y_arr.shape[0]} "
+                                "labels; they must have the same length.")
+    if binary:
+        class_roles(y_arr, binary=True, who=what)
+    return arr, y_arr
 
 
 def _check_table_shape(X: Any) -> Any:

@@ -6,7 +6,7 @@ import warnings
 
 import numpy as np
 
-from synthaug.exceptions import SynthaugWarning
+from synthaug.exceptions import InvalidInputError, SynthaugWarning
 
 __all__ = ["regularised_inverse"]
 
@@ -22,6 +22,11 @@ def regularised_inverse(M: np.ndarray, *, what: str = "matrix") -> np.ndarray:
     parameters); the warning says the result leans on that ridge.
     """
     M = np.atleast_2d(np.asarray(M, dtype=np.float64))
+    if not np.isfinite(M).all():
+        raise InvalidInputError(
+            f"The {what} holds NaN or infinite entries (a class with too few rows, or "
+            "features on an extreme scale); the diagnostic cannot be computed. Check the "
+            "class counts and rescale the features.")
     p = M.shape[0]
     ridge = 1e-8 * max(1.0, float(np.trace(M)) / p)
     cond = np.linalg.cond(M) if np.all(np.isfinite(M)) else np.inf

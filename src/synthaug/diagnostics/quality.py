@@ -26,7 +26,7 @@ from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold
 
 from synthaug._random import to_entropy
-from synthaug._validation import check_matrix, check_target
+from synthaug._validation import check_numeric_X_y
 from synthaug.diagnostics._linalg import regularised_inverse
 from synthaug.diagnostics.scores import score_model
 from synthaug.diagnostics.symmetry import (
@@ -83,8 +83,7 @@ def generator_quality(estimator: Any, generator: Any, X: Any, y: Any, *, cv: int
     random_state : None, int or Generator
         Seeds the folds and the synthetic draws.
     """
-    X = check_matrix(X, what="the generator-quality score")
-    y_orig = check_target(y)
+    X, y_orig = check_numeric_X_y(X, y, what="the generator-quality score", binary=True)
     y = centre_labels(estimator, y_orig, centered)
     majority, minority = class_split(y)
     minority_orig = class_split(y_orig)[1]

@@ -23,10 +23,10 @@ from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 
 from synthaug._labels import class_roles
-from synthaug._validation import check_matrix, check_target
+from synthaug._validation import check_numeric_X_y
 from synthaug.diagnostics._linalg import regularised_inverse
 from synthaug.diagnostics.scores import ScoreModel, final_step, score_model
-from synthaug.exceptions import InvalidParameterError
+from synthaug.exceptions import InvalidParameterError, NotEnoughSamplesError
 
 __all__ = ["SymmetryTest", "balanced_pilot_fit", "class_split", "symmetry_test"]
 
@@ -118,10 +118,14 @@ def symmetry_test(estimator: Any, X: Any, y: Any, *, alpha: float = 0.05,
     """
     if not 0 < alpha < 1:
         raise InvalidParameterError(f"alpha must lie in (0, 1), got {alpha}.")
-    X = check_matrix(X, what="the symmetry test")
-    y = check_target(y)
+    X, y = check_numeric_X_y(X, y, what="the symmetry test", binary=True)
     y = centre_labels(estimator, y, centered)
     majority, minority = class_split(y)
+    for label in (majority, minority):
+        if (y == label).sum() < 2:
+            raise NotEnoughSamplesError(
+                f"class {label!r} has {(y == label).sum()} row; the symmetry test estimates "
+                "a score covariance per class and needs at least 2 rows in each.")
     pilot = balanced_pilot_fit(estimator, X, y)
     model = score_model(pilot)
     return _wald(model, X, y, majority, minority, alpha)

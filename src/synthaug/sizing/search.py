@@ -28,11 +28,16 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
 
 from synthaug._random import to_entropy
-from synthaug._validation import check_matrix, check_target
+from synthaug._validation import check_numeric_X_y
 from synthaug.diagnostics.quality import alignment, generator_quality, theory_target
 from synthaug.diagnostics.scores import SUPPORTED, final_step
 from synthaug.diagnostics.symmetry import class_split, symmetry_test
-from synthaug.exceptions import InvalidParameterError, NotFittedError, SynthaugWarning
+from synthaug.exceptions import (
+    InvalidParameterError,
+    NotEnoughSamplesError,
+    NotFittedError,
+    SynthaugWarning,
+)
 from synthaug.metrics import balanced_log_loss
 from synthaug.sizing.counts import Gamma, round_half_up
 
@@ -148,10 +153,17 @@ class _SizeSearch(ClassifierMixin, BaseEstimator, metaclass=ABCMeta):
     def fit(self, X: Any, y: Any) -> _SizeSearch:
         """Choose the synthetic size and refit on all rows plus that many synthetic ones."""
         self._check_estimator()
-        X = check_matrix(X, what="size selection")
-        y = check_target(y)
+        X, y = check_numeric_X_y(X, y, what="VTSS / TG-VTSS", binary=True)
         majority, minority = class_split(y)
         n0, n1 = int((y == majority).sum()), int((y == minority).sum())
+        if isinstance(self.cv, bool) or not isinstance(self.cv, (int, np.integer)) or (
+                self.cv < 2):
+            raise InvalidParameterError(f"cv must be an integer >= 2, got {self.cv!r}.")
+        if n1 < self.cv:
+            raise NotEnoughSamplesError(
+                f"class {minority!r} has {n1} row{'s' if n1 != 1 else ''}, but cv={self.cv} "
+                f"stratified folds need at least {self.cv} rows in each class; lower cv or "
+                "add data.")
         gap = n0 - n1
         entropy = to_entropy(self.random_state)
         self.gap_ = gap
