@@ -14,6 +14,7 @@ __all__ = [
     "DataTypeError",
     "InvalidInputError",
     "InvalidParameterError",
+    "MemoryLimitError",
     "MissingDependencyError",
     "NotEnoughSamplesError",
     "NotFittedError",
@@ -46,6 +47,11 @@ class UnknownColumnError(SynthaugError, KeyError, ValueError):
 
 class NotEnoughSamplesError(InvalidInputError):
     """A class has too few rows for the requested neighbourhood size."""
+
+
+class MemoryLimitError(InvalidInputError):
+    """The work asked for would need more memory than is available; raised before it
+    starts, with the estimate, the limit and an alternative (see :mod:`synthaug.limits`)."""
 
 
 class SamplingStrategyError(SynthaugError, ValueError):

@@ -26,7 +26,7 @@ import pandas as pd
 from imblearn.over_sampling.base import BaseOverSampler
 from sklearn.base import clone
 
-from synthaug._labels import plain_label
+from synthaug._labels import class_roles, plain_label
 from synthaug._random import to_entropy
 from synthaug._validation import check_X_y
 from synthaug.generators import (
@@ -38,6 +38,7 @@ from synthaug.generators import (
 )
 from synthaug.generators.base import BaseGenerator
 from synthaug.generators.protocol import as_encoded, check_generator_interface, unwrap
+from synthaug.limits import check_memory
 from synthaug.sizing.counts import resolve_counts
 
 __all__ = ["ADASYN", "GKSMOTE", "SMOTE", "BorderlineSMOTE", "Oversampler",
@@ -117,6 +118,27 @@ class Oversampler(BaseOverSampler):
         check_generator_interface(gen, who="generator")
         return gen
 
+    def memory_estimate(self, y: Any, n_features: int) -> int:
+        """Peak bytes that ``fit_resample`` needs beyond its input, for labels ``y`` and
+        ``n_features`` columns: the output plus each class generator's working memory
+        (:meth:`BaseGenerator.memory_estimate`). ``fit_resample`` refuses up front, with
+        :class:`~synthaug.exceptions.MemoryLimitError`, when this exceeds the memory
+        available (see :mod:`synthaug.limits`)."""
+        y_arr = np.asarray(y)
+        return self._estimate(self._make_generator(), y_arr, int(n_features),
+                              resolve_counts(y_arr, self.sampling_strategy))
+
+    @staticmethod
+    def _estimate(generator: Any, y: np.ndarray, n_features: int,
+                  counts: dict[Any, int]) -> int:
+        sizes = class_roles(y).counts
+        total = sum(counts.values())
+        output = (len(y) + total) * n_features * 8 + (len(y) + total) * 9  # X, y and mask
+        work = 0
+        if hasattr(generator, "memory_estimate"):
+            work = sum(generator.memory_estimate(len(y), n_features, sizes[c]) for c in counts)
+        return int(output + work)
+
     def fit(self, X: Any, y: Any) -> Oversampler:
         """Resample and keep the fitted generators; returns ``self``."""
         self.fit_resample(X, y)
@@ -141,6 +163,13 @@ class Oversampler(BaseOverSampler):
             X, y if labels is None else labels, categorical_features=self.categorical_features)
         counts = resolve_counts(y_arr, self.sampling_strategy)
         prototype = self._make_generator()
+        n, d = len(y_arr), codec.n_features_in_
+        check_memory(self._estimate(prototype, y_arr, d, counts),
+                     what=f"{type(self).__name__} on {n:,} x {d} rows adding "
+                          f"{sum(counts.values()):,}",
+                     alternative="resample a subset of the majority class, ask for fewer rows "
+                                 "(sampling_strategy), or use RandomOverSampler, which needs "
+                                 "no neighbour search.")
         entropy = to_entropy(self.random_state)
         n = X_num.shape[0]
         total = sum(counts.values())

@@ -157,6 +157,20 @@ class BaseGenerator(BaseEstimator, metaclass=ABCMeta):
                 out_cat[start:stop] = cat[:m]
         return out_num, out_cat
 
+    # ------------------------------------------------------------------ memory
+    def memory_estimate(self, n_rows: int, n_features: int, n_target: int) -> int:
+        """Peak working memory, in bytes, of ``fit`` and ``sample`` on a table of
+        ``n_rows x n_features`` whose target class has ``n_target`` rows; the input and the
+        sampled output are not counted (:class:`~synthaug.sampler.Oversampler` adds them).
+
+        An upper bound from the largest arrays the method allocates; subclasses that
+        search neighbours or build matrices add theirs. ``benchmarks/bench_memory.py``
+        checks it against measured peaks.
+        """
+        target_copy = 2 * n_target * n_features * 8          # class rows and seed rows
+        chunk = 4 * min(self.chunk_size, max(n_rows, 1)) * n_features * 8
+        return int(target_copy + chunk)
+
     # ------------------------------------------------------------------ hooks
     def _check_params(self) -> None:
         """Validate constructor parameters (called at fit)."""

@@ -33,6 +33,10 @@ class GaussianGenerator(BaseGenerator):
         The shrunk covariance ``Sigma``.
     """
 
+    def memory_estimate(self, n_rows: int, n_features: int, n_target: int) -> int:
+        covariance = 4 * n_features * n_features * 8          # covariance, factor, copies
+        return super().memory_estimate(n_rows, n_features, n_target) + covariance
+
     def __init__(self, shrinkage: float = 0.1, random_state: Any = None) -> None:
         self.shrinkage = shrinkage
         self.random_state = random_state

@@ -203,6 +203,8 @@ class GKSMOTEGenerator(_InterpolationGenerator):
 
     chunk_size = 4096
 
+    _searches_all_rows = True
+
     def __init__(self, mode: str = "paper", k_neighbors: int | str = "auto",
                  bandwidth: str | float = "auto", noise_threshold: float = 1.0,
                  fallback: str = "error", random_state: Any = None) -> None:

@@ -12,6 +12,7 @@ column, the most frequent value among its seed's ``k`` nearest same-class neighb
 
 from __future__ import annotations
 
+import os
 import warnings
 from typing import Any
 
@@ -82,6 +83,19 @@ class _InterpolationGenerator(BaseGenerator):
       scalar 1.0);
     * ``vote_neighbors_`` (n_seeds, k): same-class neighbours used for categorical votes.
     """
+
+    #: Whether fitting compares the target class with every other row (danger, hardness
+    #: and noise tests), which needs a float32 copy of all rows and blocked products.
+    _searches_all_rows: bool = False
+
+    def memory_estimate(self, n_rows: int, n_features: int, n_target: int) -> int:
+        k = self.k_neighbors if isinstance(self.k_neighbors, int) else 32
+        extra = 4 * n_target * (k + 1) * 8                  # neighbours, distances, partners
+        if self._searches_all_rows:
+            extra += n_rows * (n_features + 2) * 4 * 2        # float32 rows, norms, counts
+            block = min(n_rows, 1024) * min(n_target, 1024) * 4    # one float32 block
+            extra += 2 * block * max(os.cpu_count() or 1, 1)          # per thread
+        return super().memory_estimate(n_rows, n_features, n_target) + int(extra)
 
     def _target_rows(self, y: np.ndarray, target_class: Any) -> tuple[np.ndarray, int, int]:
         """Mask and count of the target class, and ``k_neighbors`` checked against it."""
@@ -214,6 +228,8 @@ class BorderlineSMOTEGenerator(_InterpolationGenerator):
         Target-class row indices that seed new rows.
     """
 
+    _searches_all_rows = True
+
     def __init__(self, k_neighbors: int = 5, m_neighbors: int = 10,
                  kind: str = "borderline-1", random_state: Any = None) -> None:
         self.k_neighbors = k_neighbors
@@ -290,6 +306,8 @@ class ADASYNGenerator(_InterpolationGenerator):
     weights_ : ndarray of shape (n_class,)
         Seed probabilities of the target-class rows (sum to 1).
     """
+
+    _searches_all_rows = True
 
     def __init__(self, k_neighbors: int = 5, random_state: Any = None) -> None:
         self.k_neighbors = k_neighbors

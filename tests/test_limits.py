@@ -1,0 +1,54 @@
+"""Memory limits: estimates close to measured peaks, and an up-front refusal that states
+the need, the limit and the alternative."""
+
+import tracemalloc
+
+import numpy as np
+import pytest
+
+from synthaug import SMOTE, BorderlineSMOTE, RandomOverSampler
+from synthaug.exceptions import InvalidParameterError, MemoryLimitError
+from synthaug.limits import check_memory, format_bytes, memory_limit
+
+
+def _data(n=40_000, d=10, share=0.05, seed=0):
+    rng = np.random.default_rng(seed)
+    n_min = int(n * share)
+    X = np.vstack([rng.normal(0, 1, (n - n_min, d)), rng.normal(0.7, 1, (n_min, d))])
+    return X, np.r_[np.zeros(n - n_min, dtype=int), np.ones(n_min, dtype=int)]
+
+
+@pytest.mark.parametrize("make", [lambda: SMOTE(random_state=0),
+                                  lambda: BorderlineSMOTE(random_state=0),
+                                  lambda: RandomOverSampler(random_state=0)])
+def test_estimate_is_within_a_factor_of_two_of_the_measured_peak(make):
+    X, y = _data()
+    estimate = make().memory_estimate(y, X.shape[1])
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    make().fit_resample(X, y)
+    peak = tracemalloc.get_traced_memory()[1] - base
+    tracemalloc.stop()
+    assert 0.5 * peak <= estimate <= 2.0 * peak, (estimate, peak)
+
+
+def test_refuses_up_front_with_need_limit_and_alternative(monkeypatch):
+    X, y = _data(n=20_000)
+    monkeypatch.setenv("SYNTHAUG_MEMORY_LIMIT", "1M")
+    assert memory_limit() == 1024**2
+    with pytest.raises(MemoryLimitError, match=r"needs about .* MB of memory, but only 1 MB "
+                                               r"is available; .*RandomOverSampler"):
+        SMOTE(random_state=0).fit_resample(X, y)
+    monkeypatch.setenv("SYNTHAUG_MEMORY_LIMIT", "8G")
+    _, y_res = SMOTE(random_state=0).fit_resample(X, y)
+    assert (y_res == 1).sum() == 19_000
+
+
+def test_bad_limit_setting_is_named(monkeypatch):
+    monkeypatch.setenv("SYNTHAUG_MEMORY_LIMIT", "lots")
+    with pytest.raises(InvalidParameterError, match="SYNTHAUG_MEMORY_LIMIT='lots'"):
+        check_memory(1, what="x", alternative="y")
+
+
+def test_format_bytes():
+    assert format_bytes(1536) == "1.5 KB" and format_bytes(3 * 1024**3) == "3 GB"
