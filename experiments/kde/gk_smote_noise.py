@@ -2,8 +2,9 @@
 
 Protocol
 --------
-* **Datasets.** The 30 KEEL sets of the table in the GK-SMOTE spec (§4), all bundled with
-  synthaug (``synthaug.datasets.load_dataset``; the names are matched tolerantly).
+* **Datasets.** The 30 KEEL sets shipped in the data folder of the GK-SMOTE reference
+  repository (github.com/Miraj-Rahman-AI/GK-SMOTE), all bundled with synthaug
+  (``synthaug.datasets.load_dataset``; the names are matched tolerantly).
 * **Cross-validation.** One repetition of ``StratifiedKFold(5, shuffle=True,
   random_state=0)`` per dataset, on the clean labels.
 * **Label noise.** For a noise level ``gamma`` in {0, 0.1, 0.2, 0.3}, a fraction ``gamma``
@@ -84,7 +85,7 @@ from synthaug.bench.stats import aggregate, friedman, mean_ranks, score_matrix, 
 from synthaug.datasets import load_dataset
 from synthaug.metrics import average_precision, balanced_accuracy, mcc
 
-#: The KEEL sets of the spec's table (§4), with the spec's spelling.
+#: The KEEL sets of the GK-SMOTE reference repository, with their KEEL spelling.
 SPEC_DATASETS = (
     "abalone19", "abalone9-18", "ecoli-0-1-3-7_vs_2-6", "ecoli-0-1_vs_2-3-5",
     "ecoli-0-2-3-4_vs_5", "ecoli-0-3-4_vs_5", "ecoli-0-4-6_vs_5", "ecoli-0-6-7_vs_3-5",

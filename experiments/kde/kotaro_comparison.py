@@ -7,8 +7,9 @@ Protocol
   {5, 20, 50, 100, 200}; ``n = clip(51 * IR, 500, MAX_N)`` so that every set has about 50
   minority rows where the cap allows (``MAX_N = 5000`` keeps KOTARO's training folds on the
   exact solver). Several seeds per IR.
-* **Bundled data.** Pima (the spec's mildly imbalanced set) plus high-IR KEEL sets, all
-  from ``synthaug.datasets.load_dataset``.
+* **Bundled data.** Pima (mildly imbalanced; the KOTARO paper, arXiv 2510.04046, states
+  its weaker result there as a limitation) plus high-IR KEEL sets, all from
+  ``synthaug.datasets.load_dataset``.
 * **Cross-validation.** ``StratifiedKFold(k, shuffle=True, random_state=0)``.
 * **Methods** (each standardises inside, fitted on the training fold only):
   ``kotaro`` (``KOTARO(random_state=fold)``, defaults: it standardises itself),

@@ -1,4 +1,4 @@
-"""E1 and E1b: under local symmetry only the oracle generator helps (spec §8.4).
+"""E1 and E1b: under local symmetry only the oracle generator helps.
 
 Protocol
 --------
@@ -24,8 +24,8 @@ Protocol
 * Repetitions: ``--reps`` for E1 (per noise family), ``--reps-logistic`` for E1b; seeds
   ``seed_of(1, family, r)`` and ``seed_of(11, r)``.
 
-Targets (qualitative, spec §8.4)
---------------------------------
+Targets (qualitative, from the reference results)
+-------------------------------------------------
 E1: the oracle's excess risk falls monotonically in ``gamma``; SMOTE, Gaussian-fit and
 Semi-Oracle rise and end well above their ``gamma = 0`` level at ``gamma = 4``, SMOTE
 highest, then Gaussian-fit, then Semi-Oracle; the same for all three noise families.
@@ -134,12 +134,12 @@ def checks(curves: dict[str, np.ndarray]) -> dict[str, bool]:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=50,
-                        help="E1 repetitions per noise family (default 50; spec 100)")
+                        help="E1 repetitions per noise family (default 50; reference 100)")
     parser.add_argument("--reps-logistic", type=int, default=10,
-                        help="E1b repetitions (default 10; spec 100)")
+                        help="E1b repetitions (default 10; reference 100)")
     args = parser.parse_args(argv)
     timer = Timer()
-    result = {"experiment": "E1 / E1b local symmetry (spec 8.4)", "sizes": vars(args),
+    result = {"experiment": "E1 / E1b local symmetry", "sizes": vars(args),
               "e1_gammas": E1_GAMMAS, "e1b_gammas": E1B_GAMMAS, "e1": {}, "e1b": {}}
     panels = []
     for family in FAMILIES:

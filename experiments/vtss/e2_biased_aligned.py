@@ -1,4 +1,4 @@
-"""E2: asymmetry with a biased, aligned generator (spec §8.1-§8.2).
+"""E2: asymmetry with a biased, aligned generator.
 
 Protocol
 --------
@@ -18,12 +18,12 @@ Protocol
   excess risk ``R_bal(theta_hat) - 1/3`` is computed in closed form (the main number) and,
   as a check, on the test set (balanced MSE minus that of ``theta*``).
 * Sizes compared: ``n_tilde`` = 0 (no synthetic rows, context only), ``D`` (full balancing)
-  and ``4D`` (the theory target of §8.1: ``n_th = D / (1 - 2 * 0.375) = 4D``).
+  and ``4D`` (the theory target of the worked 2-D example: ``n_th = D / (1 - 2 * 0.375) = 4D``).
 
-Targets (spec §8.2)
--------------------
-``n_tilde = D`` plateaus at the population floor 0.0162 (the issue: within 0.001 for
-``n1 >= 400``); ``n_tilde = 4D`` decays roughly like ``1 / n`` to about 0 (spec table:
+Targets (from the reference results)
+------------------------------------
+``n_tilde = D`` plateaus at the population floor 0.0162 (acceptance: within 0.001 for
+``n1 >= 400``); ``n_tilde = 4D`` decays roughly like ``1 / n`` to about 0 (reference table:
 0.0020 at ``n1 = 6``, 0.0001 at 100-200, about 4e-6 at 3200).
 
 Run ``python experiments/vtss/e2_biased_aligned.py --reps 100``.
@@ -46,7 +46,7 @@ MU = np.array([1.0, 0.0])
 THETA_STAR = MU / (MU @ MU + 2.0)
 RIDGE = 1e-6
 MULTIPLIERS = {"0": 0, "D": 1, "4D": 4}
-# spec §8.2 table (balanced excess risk), n_tilde = 4D and n_tilde = D
+# reference table (balanced excess risk), n_tilde = 4D and n_tilde = D
 SPEC = {6: (0.0020, 0.0192), 12: (0.0012, 0.0196), 25: (0.0005, 0.0165),
         50: (0.0002, 0.0165), 100: (0.0001, 0.0168), 200: (0.0001, 0.0164),
         400: (0.0, 0.0161), 800: (0.0, 0.0161), 1600: (0.0, 0.0161), 3200: (4e-6, 0.0161)}
@@ -58,7 +58,7 @@ def r_bal(theta: np.ndarray) -> float:
 
 
 def population_floor(ratio: float = 20.0) -> float:
-    """Excess risk of the population augmented estimate at ``n_tilde = D`` (spec §8.1).
+    """Excess risk of the population augmented estimate at ``n_tilde = D`` (the worked 2-D example).
 
     Per majority row the augmented Gram matrix is ``I + (1/ratio) (I + mu mu') +
     (1 - 1/ratio) (I + nu nu')`` and the right-hand side ``(1/ratio) mu + (1 - 1/ratio) nu``.
@@ -107,14 +107,14 @@ def main(argv=None) -> None:
     for n1 in N1S:
         reps = [one_rep(n1, r) for r in range(args.reps)]
         row = {"n1": n1, "n0": 20 * n1, "D": 19 * n1,
-               "spec_4D": SPEC[n1][0], "spec_D": SPEC[n1][1]}
+               "reference_4D": SPEC[n1][0], "reference_D": SPEC[n1][1]}
         for name in MULTIPLIERS:
             row[f"excess_{name}"], row[f"se_{name}"] = mean_se([r[name][0] for r in reps])
             row[f"test_excess_{name}"] = mean_se([r[name][1] for r in reps])[0]
         row["D_within_0.001_of_floor"] = bool(abs(row["excess_D"] - floor) <= 0.001)
         rows.append(row)
-        print(f"n1={n1:5d}  4D {row['excess_4D']:.5f} (spec {SPEC[n1][0]:.4f})   "
-              f"D {row['excess_D']:.5f} (spec {SPEC[n1][1]:.4f})   "
+        print(f"n1={n1:5d}  4D {row['excess_4D']:.5f} (reference {SPEC[n1][0]:.4f})   "
+              f"D {row['excess_D']:.5f} (reference {SPEC[n1][1]:.4f})   "
               f"0 {row['excess_0']:.4f}   [{timer()} s]", flush=True)
 
     fig, axes = new_figure(1, 1, (6.5, 4.5))
@@ -125,9 +125,9 @@ def main(argv=None) -> None:
         se = np.array([r[f"se_{name}"] for r in rows])
         ax.errorbar(n1, m, yerr=1.96 * se, marker="o", color=color,
                     label=f"n_tilde = {name} (library)" if name != "0" else "no synthetic rows")
-    ax.plot(n1, [SPEC[k][1] for k in N1S], "s", mfc="none", color="C0", label="spec, D")
+    ax.plot(n1, [SPEC[k][1] for k in N1S], "s", mfc="none", color="C0", label="reference, D")
     ax.plot(n1, [max(SPEC[k][0], 1e-6) for k in N1S], "s", mfc="none", color="C3",
-            label="spec, 4D (0 drawn at 1e-6)")
+            label="reference, 4D (0 drawn at 1e-6)")
     ax.axhline(floor, color="C0", ls=":", label=f"population floor {floor:.4f}")
     ax.set_xscale("log")
     ax.set_yscale("log")
@@ -140,7 +140,7 @@ def main(argv=None) -> None:
                    all(r["D_within_0.001_of_floor"] for r in rows if r["n1"] >= 400),
                "excess_4D_at_3200": rows[-1]["excess_4D"]}
     print(summary)
-    finish(NAME, fig, {"experiment": "E2 biased aligned generator (spec 8.2)",
+    finish(NAME, fig, {"experiment": "E2 biased aligned generator",
                        "sizes": vars(args), "rows": rows, "summary": summary}, timer)
 
 

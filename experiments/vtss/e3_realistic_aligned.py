@@ -1,4 +1,4 @@
-"""E3: asymmetry with a "realistic" aligned generator (spec §9, E3).
+"""E3: asymmetry with a "realistic" aligned generator.
 
 Protocol
 --------
@@ -14,31 +14,31 @@ Protocol
 * **Model**: squared loss on 0/1 targets without intercept,
   ``theta = (X'X + 1e-6 I)^-1 X'y`` on the real plus synthetic rows (E2's estimator);
   the diagnostics use ``LinearRegression(fit_intercept=False)`` (the library's squared-
-  loss scores of spec §5).
+  loss scores).
 * **Risk**: balanced excess risk in closed form, ``R_bal(theta) - 1/3`` with
   ``R_bal(theta) = |theta|^2 + (mu1'theta - 1)^2 / 2`` (no test set is needed).
 * **Selection**. :class:`synthaug.sizing.VTSS` / :class:`~synthaug.sizing.TGVTSS` need
   ``predict_proba`` (balanced log loss), which a squared-loss model does not have, so the
-  two procedures are written here around the library's diagnostics, with the spec's
-  K-fold protocol: 5 stratified folds; per fold the generator is fitted on the fold's
-  training part, one pool is drawn and candidates are nested prefixes of it; every
-  candidate ``n`` is rescaled to the fold's gap, ``round(n D_fold / D)``; the score is the
-  **balanced validation MSE** (mean of the two per-class MSEs); the mean over folds picks
-  the size, then the model is refitted on all training rows plus that many rows of a
-  fresh pool.
+  two procedures are written here around the library's diagnostics, with the K-fold
+  protocol of the library's selectors: 5 stratified folds; per fold the generator is
+  fitted on the fold's training part, one pool is drawn and candidates are nested prefixes
+  of it; every candidate ``n`` is rescaled to the fold's gap, ``round(n D_fold / D)``; the
+  score is the **balanced validation MSE** (mean of the two per-class MSEs); the mean over
+  folds picks the size, then the model is refitted on all training rows plus that many
+  rows of a fresh pool.
 
   - **Plain VTSS**: ``gamma`` in ``linspace(0.5, 1.5, 100)`` (first reference commit).
   - **TG-VTSS**: ``symmetry_test`` (alpha 0.05) on all training rows; if asymmetric,
     ``generator_quality`` with 3 cross-fitting folds (threshold 10), ``alignment`` and
-    ``theory_target``; the candidate set of spec §4.4 (constants of
+    ``theory_target``; TG-VTSS's candidate sets (constants of
     :mod:`synthaug.sizing.search`).
 * Compared with **full balancing** ``n_tilde = D`` (same pool as the selected fit's refit)
   and, for context, ``n_tilde = 0``; paired differences per repetition (mean and SE).
 
-Deviations from the spec: 100 repetitions per ``n1`` by default, as in the spec (pass
-``--reps`` to reduce); the risk is the closed-form population risk rather than a test
-set; the selection loop is in this script (not the library meta-estimators), because the
-library's selectors score by log loss.
+Deviations from the reference setup: 100 repetitions per ``n1`` by default, as in the
+reference runs (pass ``--reps`` to reduce); the risk is the closed-form population risk
+rather than a test set; the selection loop is in this script (not the library
+meta-estimators), because the library's selectors score by log loss.
 
 Run ``python experiments/vtss/e3_realistic_aligned.py --reps 100``.
 """
@@ -233,7 +233,7 @@ def main(argv=None) -> None:
               f"{row.get('realistic_share_of_asym', float('nan')):.2f} [{timer()} s]",
               flush=True)
     finish(NAME, plot(rows, by_n1, args.reps),
-           {"experiment": "E3 realistic aligned generator (spec 9)", "sizes": vars(args),
+           {"experiment": "E3 realistic aligned generator", "sizes": vars(args),
             "rows": rows, "reps": all_reps}, timer)
 
 

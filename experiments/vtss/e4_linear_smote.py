@@ -1,37 +1,37 @@
-"""E4: end-to-end VTSS / TG-VTSS, linear model with SMOTE (spec §8.3).
+"""E4: end-to-end VTSS / TG-VTSS, linear model with SMOTE.
 
 Protocol
 --------
 * **Data** (:func:`synthaug.datasets.simulations.make_linear_mixture`, the defaults):
   ``d = 5``, majority ``N(0, I)``, minority a 50/50 mixture of ``N(2 e1 +- 1.75 e2, I)``;
   ``n0 = 4000``, ``n1 = 200`` (``D = 3800``); balanced test set of 10k rows per class.
-  Repetition ``r`` draws training and test data with ``seed_of(666, r)`` (the spec's seeds
-  666 / 888 fix one dataset; here every repetition has its own).
+  Repetition ``r`` draws training and test data with ``seed_of(666, r)`` (the reference
+  code's seeds 666 / 888 fix one dataset; here every repetition has its own).
 * **Generator**: :class:`synthaug.generators.SMOTEGenerator` (``k_neighbors=5``).
 * **Model**: ``LogisticRegression(C=1e6, max_iter=5000)`` (lbfgs, with intercept).
 * **Curve**: SMOTE fitted on all training rows, one pool; ``n_tilde = round(gamma D)`` for
   ``gamma`` in 0, 0.1, ..., 2 (nested prefixes); balanced test log loss of each fit.
-* **TG-VTSS, single-split protocol** (spec §4.5, implemented here with the library's public
-  diagnostics): one stratified 80/20 split of the training rows (``n0 = 3200``,
-  ``n1 = 160``, ``D_fit = 3040``). On the 80 % part: ``symmetry_test`` (alpha 0.05), then
-  ``generator_quality`` (``gqs_cv = 3``, the library default, threshold 10), ``alignment``
-  and ``theory_target``; the candidate set of spec §4.4 (the constants of
-  :mod:`synthaug.sizing.search`). Each candidate is fitted on the 80 % part plus a prefix
-  of one SMOTE pool (SMOTE fitted on the 80 % part) and scored by balanced log loss on the
-  20 % part; ``gamma_hat = n_fit / D_fit``, ``n_tilde = round(gamma_hat D)``, refit on all
-  training rows (with the curve's pool).
+* **TG-VTSS, single-split protocol** (the reference code's protocol for this experiment,
+  implemented here with the library's public diagnostics): one stratified 80/20 split of
+  the training rows (``n0 = 3200``, ``n1 = 160``, ``D_fit = 3040``). On the 80 % part:
+  ``symmetry_test`` (alpha 0.05), then ``generator_quality`` (``gqs_cv = 3``, the library
+  default, threshold 10), ``alignment`` and ``theory_target``; TG-VTSS's candidate sets
+  (the constants of :mod:`synthaug.sizing.search`). Each candidate is fitted on the 80 %
+  part plus a prefix of one SMOTE pool (SMOTE fitted on the 80 % part) and scored by
+  balanced log loss on the 20 % part; ``gamma_hat = n_fit / D_fit``, ``n_tilde =
+  round(gamma_hat D)``, refit on all training rows (with the curve's pool).
 * **TG-VTSS, library default**: :class:`synthaug.sizing.TGVTSS` (5-fold CV selection,
   ``gqs_cv = 3``), and **plain VTSS**: :class:`synthaug.sizing.VTSS` (gamma in
   0.5..1.5, 21 values, 5-fold CV); both with ``random_state = r``.
 * **Diagnostics** reported over repetitions (computed on the 80 % fit part, as in the
-  spec): regime share, ``T_sym`` median against ``chi2_6(0.95) = 12.59``, GQS with 3 and 5
+  reference code): regime share, ``T_sym`` median against ``chi2_6(0.95) = 12.59``, GQS with 3 and 5
   cross-fitting folds (median, range, realistic share), alignment cosine median, ``n_th``
   median against ``D_fit = 3040``.
 * Methods are compared by paired differences of balanced test log loss on each
   repetition's own test set (mean and standard error over repetitions).
 
-Targets (spec §8.3; the spec uses 100 repetitions)
---------------------------------------------------
+Targets (from the reference results, which use 100 repetitions)
+---------------------------------------------------------------
 Curve about 0.85 at ``n_tilde = 0``, about 0.36 near ``D`` (flat over 3500-5000), about
 0.38 at ``2D`` (a 5-repetition re-simulation: 0.851 / 0.366 / 0.376); TG-VTSS mean about
 0.363, at the curve minimum. Asymmetry in 100 % of runs, ``T_sym`` median 857; 83 %
@@ -84,7 +84,7 @@ def loss(est, X, y) -> float:
 
 
 def candidates(gap, symmetric, realistic, target):
-    """Candidate sizes of spec §4.4 (round, floor at 0, deduplicate)."""
+    """Candidate sizes of TG-VTSS (round, floor at 0, deduplicate)."""
     if symmetric:
         sizes = [round(g * gap) for g in SYMMETRIC_GAMMAS]
     elif realistic:
@@ -205,11 +205,11 @@ def plot(reps: list[dict], s: dict):
         se = np.array(s["curve_se"])
         ax.fill_between(sizes, m - 1.96 * se, m + 1.96 * se, alpha=0.2)
     ax.plot([g * D for g in SPEC_CURVE], list(SPEC_CURVE.values()), "ks", mfc="none",
-            label="spec (figure reading)")
+            label="reference (figure reading)")
     for (name, v), c in zip(s["methods"].items(), ("C3", "C2", "C4")):
         ax.axhline(v["mean_loss"][0], color=c, ls="--", lw=1,
                    label=f"{name}: {v['mean_loss'][0]:.3f}")
-    ax.axhline(0.363, color="k", ls=":", lw=1, label="spec TG-VTSS 0.363")
+    ax.axhline(0.363, color="k", ls=":", lw=1, label="reference TG-VTSS 0.363")
     ax.axvline(D, color="grey", lw=0.8)
     ax.set_ylim(0.33, 0.45)
     ax.set_xlabel("n_tilde (synthetic rows)")
@@ -260,7 +260,7 @@ def main(argv=None) -> None:
                   f"{x['diag'].get('gqs_cv5', float('nan')):.1f}  [{timer()} s]", flush=True)
     s = summarise(reps)
     print({k: v for k, v in s.items() if k not in ("curve_mean", "curve_se", "gammas")})
-    finish(NAME, plot(reps, s), {"experiment": "E4 linear model with SMOTE (spec 8.3)",
+    finish(NAME, plot(reps, s), {"experiment": "E4 linear model with SMOTE",
                                  "sizes": vars(args), "summary": s, "reps": reps}, timer)
 
 

@@ -1,4 +1,4 @@
-"""E5: end-to-end, nonlinear model with jitter (spec §9, E5).
+"""E5: end-to-end, nonlinear model with jitter.
 
 Protocol
 --------
@@ -6,7 +6,7 @@ Protocol
   ``n0 = 4000``, ``n1 = 200`` (``D = 3800``); majority with correlated ``(x1, x2)`` (0.5)
   and a 30 % component moved by +1.5 on ``x1``; minority a noisy ring in ``(x1, x2)``
   (centre (4.8, 0), radius 2.2, radial SD 0.12, noise SD 0.08, other coordinates
-  ``N(0, 0.08^2)``). Balanced test set of ``--n-test`` rows per class (spec: 10k).
+  ``N(0, 0.08^2)``). Balanced test set of ``--n-test`` rows per class (reference: 10k).
   Repetition ``r`` draws data with ``seed_of(5, r)``.
 * **Generator**: :class:`synthaug.generators.JitterGenerator` (``scale="fixed"``,
   ``sigma = 1``): bootstrap of minority rows plus ``N(0, I)`` noise.
@@ -26,9 +26,9 @@ Protocol
   over repetitions); distribution of the selected gamma and of the diagnostics (regime,
   realistic / biased, GQS, alignment, ``n_th``).
 
-Deviations from the spec: far fewer repetitions (CPU budget; the spec does not state a
-count for E5, its default is 100); a coarser curve (9 sizes); the test set size is an
-option.
+Deviations from the reference setup: far fewer repetitions (CPU budget; no count is
+stated for E5, the reference default is 100); a coarser curve (9 sizes); the test set
+size is an option.
 
 Run ``OMP_NUM_THREADS=1 python experiments/vtss/e5_ring_jitter.py --reps 20 --n-test 10000``
 (the recorded run; single-threaded BLAS is much faster on a shared machine).
@@ -191,7 +191,7 @@ def main(argv=None) -> None:
                   f"[{timer()} s]", flush=True)
     s = summarise(reps)
     print({k: v for k, v in s.items() if k not in ("curve_mean", "curve_se", "gammas")})
-    finish(NAME, plot(reps, s), {"experiment": "E5 ring with jitter, RFF logistic (spec 9)",
+    finish(NAME, plot(reps, s), {"experiment": "E5 ring with jitter, RFF logistic",
                                  "sizes": vars(args), "summary": s, "reps": reps}, timer)
 
 

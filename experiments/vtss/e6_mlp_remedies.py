@@ -1,15 +1,15 @@
-"""E6: synthetic vs non-synthetic remedies with an MLP (spec §9, E6).
+"""E6: synthetic vs non-synthetic remedies with an MLP.
 
 Protocol
 --------
 * **Data** (:func:`synthaug.datasets.simulations.make_heavy_tailed`, the defaults):
   ``d = 10`` (3 Student-t(2.2), 3 Gaussian with 10 % outliers at scale 6, 4 lognormal with
   sigma 1.1), small class shifts, a curved minority; ``n0 = 800``, ``n1 = 100``
-  (``D = 700``); balanced test set of ``--n-test`` rows per class (spec: 5k). Repetition
+  (``D = 700``); balanced test set of ``--n-test`` rows per class (reference: 5k). Repetition
   ``r`` draws data with ``seed_of(6, r)``.
 * **Inputs** are standardised with a ``StandardScaler`` fitted on the training rows (also
   applied to the test rows); the generators and the MLP work in that space, so the
-  generators are "fitted in standardised space" as the spec asks.
+  generators are "fitted in standardised space" as in the reference setup.
 * **Model**: sklearn ``MLPClassifier((64, 32), relu)``, solver adam with
   ``learning_rate_init = 2e-3``, L2 penalty ``alpha = 1e-3``, full batch
   (``batch_size`` = all rows), exactly 120 epochs (no early stop), float32 inputs,
@@ -33,15 +33,15 @@ Protocol
   against full balancing with the same generator (mean, SE and 95 % t-interval over
   repetitions); the diagnosis distribution (regime, realistic / biased, GQS, chosen gamma).
 
-Deviations from the spec (CPU budget: one MLP fit takes about 0.5-1 s here and TG-VTSS
-with a biased diagnosis fits 41 candidates per fold): sklearn's adam with an L2 penalty
-instead of AdamW (decoupled weight decay); ``--cv 3`` selection folds in the recorded
-run instead of 5 (for TG-VTSS and for the cost-sensitive tuning); very few repetitions
-instead of 100 (``--max-seconds`` stops starting new repetitions after a time budget); the
-scaler is fitted on all training rows, not per CV fold.
+Deviations from the reference setup (CPU budget: one MLP fit takes about 0.5-1 s here and
+TG-VTSS with a biased diagnosis fits 41 candidates per fold): sklearn's adam with an L2
+penalty instead of AdamW (decoupled weight decay); ``--cv 3`` selection folds in the
+recorded run instead of 5 (for TG-VTSS and for the cost-sensitive tuning); very few
+repetitions instead of 100 (``--max-seconds`` stops starting new repetitions after a time
+budget); the scaler is fitted on all training rows, not per CV fold.
 
 Run ``python experiments/vtss/e6_mlp_remedies.py --reps 10 --cv 3 --max-seconds 330``
-(spec: ``--reps 100 --cv 5 --n-test 5000``, several CPU-hours).
+(reference sizes: ``--reps 100 --cv 5 --n-test 5000``, several CPU-hours).
 """
 
 from __future__ import annotations
@@ -215,7 +215,7 @@ def main(argv=None) -> None:
     s = summarise(reps)
     print(s["methods"])
     finish(NAME, plot(reps, s),
-           {"experiment": "E6 MLP, synthetic vs non-synthetic remedies (spec 9)",
+           {"experiment": "E6 MLP, synthetic vs non-synthetic remedies",
             "sizes": {**vars(args), "reps_run": len(reps)}, "summary": s, "reps": reps},
            timer)
 

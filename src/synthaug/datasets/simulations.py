@@ -1,4 +1,4 @@
-"""The data-generating processes of the VTSS simulations (spec experiments E1-E7).
+"""The data-generating processes of the VTSS simulations (experiments E1-E7 of docs/vtss.md).
 
 Each ``make_*`` function draws one training set (class 0 = majority, class 1 = minority), a
 large *balanced* test set, and returns them in a :class:`Simulation` together with what an
@@ -77,8 +77,8 @@ class Simulation:
     minority_law, majority_law : callable ``(n, rng) -> ndarray of shape (n, d)``
         Fresh draws from each class's true distribution.
     theta_star : ndarray or None
-        Population minimiser of the balanced risk under ``loss``; ``None`` where the spec
-        gives no closed form.
+        Population minimiser of the balanced risk under ``loss``; ``None`` where no closed
+        form is known.
     noise_law : callable or None
         Draws of ``X - E[X]`` for a minority row ``X`` (the semi-oracle's noise); ``None``
         where the minority mean has no closed form.
@@ -133,7 +133,7 @@ class NoiseLaw:
     kind : {"gaussian", "cube", "rademacher", "sphere"}
         ``N(0, I)``; uniform on ``[-sqrt 3, sqrt 3]^d``; independent signs ``+-1``; uniform
         on the sphere of radius ``sqrt d``. All four have mean 0, covariance ``I`` and are
-        symmetric (spec E1).
+        symmetric (experiment E1).
     d : int
         Dimension.
     scale : tuple of float, optional
@@ -430,7 +430,7 @@ def _e(d: int, j: int = 0) -> np.ndarray:
 def make_mean_shift(noise: str = "cube", *, d: int = 20, n0: int = 2000, n1: int = 100,
                     shift: float = 1.0, n_test: int = 10_000,
                     random_state: Any = None) -> Simulation:
-    """E1: a symmetric mean shift, the spec's local-symmetry design for squared loss.
+    """E1: a symmetric mean shift, the local-symmetry design for squared loss.
 
     ``X0 = -mu + xi`` (majority) and ``X1 = mu + xi`` (minority) with ``mu = shift * e1``
     and ``xi`` centred, identity-covariance, symmetric noise. Fitting squared loss without
@@ -441,15 +441,15 @@ def make_mean_shift(noise: str = "cube", *, d: int = 20, n0: int = 2000, n1: int
     Parameters
     ----------
     noise : {"cube", "rademacher", "sphere", "gaussian"}, default="cube"
-        Law of ``xi`` (see :class:`NoiseLaw`); the spec runs the first three.
+        Law of ``xi`` (see :class:`NoiseLaw`); experiment E1 runs the first three.
     d : int, default=20
     n0, n1 : int, default=2000, 100
         Training sizes of the majority and the minority.
     shift : float, default=1.0
         ``|mu|``.
     n_test : int, default=10_000
-        Test rows per class (the spec sets none; the risk here is also available in closed
-        form).
+        Test rows per class (experiment E1 uses none; the risk here is also available in
+        closed form).
     random_state : None, int or Generator
 
     Returns
@@ -571,8 +571,8 @@ def make_aligned_2d(kind: str = "biased", *, n1: int = 100, ratio: float = 20,
     ----------
     kind : {"biased", "realistic"}, default="biased"
     n1 : int, default=100
-        Minority training size (``>= 2``); the spec's grids are 6..3200 (E2) and 10..500
-        (E3).
+        Minority training size (``>= 2``); the experiments' grids are 6..3200 (E2) and
+        10..500 (E3).
     ratio : float, default=20
         ``n0 = round(ratio * n1)``.
     mu : array-like, default=(1, 0)
@@ -677,8 +677,8 @@ def make_ring(*, d: int = 5, n0: int = 4000, n1: int = 200, n_test: int = 10_000
     n0, n1 : int, default=4000, 200
     n_test : int, default=10_000
     random_state : None, int or Generator
-    centre, radius, radial_sd, noise_sd, other_sd : ring parameters (spec defaults)
-    rho, mix_weight, mix_shift : majority parameters (spec defaults)
+    centre, radius, radial_sd, noise_sd, other_sd : ring parameters (defaults as in E5)
+    rho, mix_weight, mix_shift : majority parameters (defaults as in E5)
 
     Returns
     -------
@@ -715,7 +715,7 @@ def make_heavy_tailed(*, n0: int = 800, n1: int = 100, n_test: int = 5000,
     n0, n1 : int, default=800, 100
     n_test : int, default=5000
     random_state : None, int or Generator
-    df, outlier_prob, outlier_scale, lognormal_sigma : marginal parameters (spec defaults)
+    df, outlier_prob, outlier_scale, lognormal_sigma : marginal parameters (defaults as in E6)
 
     Returns
     -------
@@ -772,18 +772,18 @@ def make_symmetry_test(*, d: int = 5, n1: int = 500, ratio: float = 20, h: float
     Parameters
     ----------
     d : int, default=5
-        The spec's null grid uses 2, 5, 10.
+        Experiment E7's null grid uses 2, 5, 10.
     n1 : int, default=500
-        The spec's grid: 50, 250, 500.
+        Experiment E7's grid: 50, 250, 500.
     ratio : float, default=20
-        ``kappa = n0 / n1`` (5 or 20 in the spec).
+        ``kappa = n0 / n1`` (5 or 20 in experiment E7).
     h : float, default=0.0
-        Local-alternative index (the spec's power curve uses -4..4 at ``d = 5``).
+        Local-alternative index (experiment E7's power curve uses -4..4 at ``d = 5``).
     b : float, optional
         Set the minority location directly (overrides ``h``).
     n_test : int, default=10_000
-        Test rows per class (the spec uses none; pass 0 to skip them in large Monte Carlo
-        runs).
+        Test rows per class (experiment E7 uses none; pass 0 to skip them in large Monte
+        Carlo runs).
     random_state : None, int or Generator
 
     Returns

@@ -1,7 +1,7 @@
 """Generators that need the true data-generating law, so exist only in simulations.
 
-The VTSS experiments (spec section 7) compare real generators against three reference
-points:
+The VTSS simulation experiments (E1-E7, described in ``docs/vtss.md``; Ma & Zhang,
+arXiv 2601.16120) compare real generators against three reference points:
 
 * :class:`OracleGenerator` draws from the true minority law, the ideal generator that
   adds genuinely new information;
@@ -100,7 +100,7 @@ class OracleGenerator(_SimulationGenerator):
 
     ``fit`` learns nothing from the data beyond the number of columns; every synthetic row
     is a fresh draw ``law(n, rng)``. Under local symmetry this is the one generator the
-    theory expects to help (spec E1, E1b).
+    theory expects to help (experiments E1, E1b).
 
     Parameters
     ----------
@@ -138,7 +138,7 @@ class SemiOracleGenerator(_SimulationGenerator):
 
     Each row is ``mean_ + noise_law(1, rng)``, where ``mean_`` is the target class's sample
     mean. The shape of the law is exact; only the mean is estimated, so the generator's
-    bias is the estimation error of the mean (spec E1).
+    bias is the estimation error of the mean (experiment E1).
 
     Parameters
     ----------
@@ -180,8 +180,8 @@ class ShiftedGaussianGenerator(_SimulationGenerator):
 
     The centre is ``nu = m * base + shift``, where ``base`` is ``mean`` if given and the
     fitted minority mean otherwise, and ``m`` is ``multiplier`` (or ``multiplier(n1)`` when
-    it is a callable of the number of minority rows fitted). This expresses the spec's
-    aligned generators:
+    it is a callable of the number of minority rows fitted). This expresses the aligned
+    generators of the VTSS experiments:
 
     * E2, fixed centre: ``ShiftedGaussianGenerator(mean=(0.5, 0))``;
     * E3, ``nu = (1 - 1/sqrt(log n1)) mu1`` with the true ``mu1``:
@@ -197,7 +197,7 @@ class ShiftedGaussianGenerator(_SimulationGenerator):
     shift : array-like of shape (d,), optional
         Added after the multiplier; default zero.
     scale : float or array-like of shape (d,), default=1.0
-        Standard deviation of every coordinate (the spec uses 1).
+        Standard deviation of every coordinate (the VTSS experiments use 1).
     random_state : None, int or Generator, optional
 
     Attributes
