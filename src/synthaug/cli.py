@@ -2,27 +2,37 @@
 
 Commands: ``bench``, ``report``, ``results export``, ``datasets list``, ``resample``,
 ``tune``, ``diagnose``.
-Errors of the library's own types are printed
-as one line and exit with status 2, never as a traceback. Output files are written to a
-temporary file beside the target and renamed into place, so an interrupted run never
-leaves a partial output file.
+
+Every failure is one line ``error: ...`` on stderr and a non-zero exit status, never a
+traceback: status 2 for a bad input (the library's own error types, unreadable or
+unwritable files), 1 for a bench in which every task failed or an unexpected error.
+Output paths are checked before any work starts. Warnings are shown as one line
+``warning: ...`` each, once. Output files are written to a temporary file beside the
+target and renamed into place, so an interrupted run never leaves a partial output file.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import sys
+import tempfile
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
+import click
 import pandas as pd
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from synthaug._io import atomic_write
 from synthaug._version import __version__
-from synthaug.exceptions import InvalidInputError, SynthaugError
+from synthaug.exceptions import InvalidInputError, InvalidParameterError, SynthaugError
 
 app = typer.Typer(name="synthaug", no_args_is_help=True, add_completion=False,
                   help="Imbalanced classification with synthetic minority data.")
@@ -36,9 +46,50 @@ console = Console()
 err_console = Console(stderr=True)
 
 
-def _fail(message: str) -> None:
-    err_console.print(f"[bold red]error:[/bold red] {message}", highlight=False)
-    raise typer.Exit(code=2)
+def _one_line(text: Any) -> str:
+    return " ".join(str(text).split())
+
+
+def _fail(message: str, code: int = 2) -> None:
+    """Print ``error: message`` as one line on stderr and exit with ``code``."""
+    err_console.print(f"[bold red]error:[/bold red] {escape(_one_line(message))}",
+                      highlight=False, soft_wrap=True)
+    raise typer.Exit(code=code)
+
+
+def _say(kind: str, message: str) -> None:
+    """One line ``kind: message`` on stderr (``warning``, ``note``)."""
+    err_console.print(f"[yellow]{kind}:[/yellow] {escape(_one_line(message))}",
+                      highlight=False, soft_wrap=True)
+
+
+@contextlib.contextmanager
+def _user_errors() -> Iterator[None]:
+    """Turn every error of a command into one ``error:`` line and a non-zero exit."""
+    try:
+        yield
+    except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+        raise
+    except SynthaugError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        _fail(f"{where}{exc.strerror or exc}")
+    except Exception as exc:  # the promise is one line, never a traceback
+        _fail(f"unexpected {type(exc).__name__}: {exc} (this is a bug in synthaug; please "
+              "report it with the command that caused it)", code=1)
+
+
+_SHOWN_WARNINGS: set[str] = set()
+
+
+def _show_warning(message: Warning | str, category: type[Warning], filename: str,
+                  lineno: int, file: Any = None, line: str | None = None) -> None:
+    """``warnings.showwarning`` of the CLI: one line ``warning: message``, each text once."""
+    text = _one_line(message)
+    if text not in _SHOWN_WARNINGS:
+        _SHOWN_WARNINGS.add(text)
+        _say("warning", text)
 
 
 def _version_callback(value: bool) -> None:
@@ -48,10 +99,18 @@ def _version_callback(value: bool) -> None:
 
 
 @app.callback()
-def main(version: Annotated[bool, typer.Option(
+def main(ctx: typer.Context, version: Annotated[bool, typer.Option(
         "--version", callback=_version_callback, is_eager=True,
         help="Show the version and exit.")] = False) -> None:
     """synthaug: synthetic minority data for imbalanced classification."""
+    previous = warnings.showwarning
+    _SHOWN_WARNINGS.clear()
+    warnings.showwarning = _show_warning
+
+    def restore() -> None:
+        warnings.showwarning = previous
+
+    ctx.call_on_close(restore)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -67,6 +126,8 @@ def read_input(source: str, target: str | None) -> tuple[pd.DataFrame, pd.Series
         if target is None:
             raise InvalidInputError(f"{source} is a file: name its label column with --target.")
         X, y = load_table(path, target)
+        if len(X) == 0:
+            raise InvalidInputError(f"{source} has a header but no rows.")
         return X, y, str(path)
     names = set(list_datasets()["name"])
     try:
@@ -79,14 +140,44 @@ def read_input(source: str, target: str | None) -> tuple[pd.DataFrame, pd.Series
     return X, y, f"bundled dataset {source}"
 
 
-def write_output(frame: pd.DataFrame, output: Path) -> None:
-    """Write CSV or Parquet atomically: to a temporary file, then rename."""
+def check_output(path: Path, what: str = "output") -> None:
+    """Fail now, before any work, when ``path`` cannot be written.
+
+    Raises
+    ------
+    InvalidInputError
+        When ``path`` is a folder, a parent of it is a file, or its nearest existing
+        folder does not accept new files (``/proc``, read-only places).
+    """
+    if path.is_dir():
+        raise InvalidInputError(f"The {what} {path} is a folder; give a file name.")
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise InvalidInputError(f"Cannot write the {what} {path}: {folder} is a file, not "
+                                "a folder.")
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        why = "" if exc.errno == errno.ENOENT else f" ({exc.strerror or exc})"
+        raise InvalidInputError(f"Cannot write the {what} {path}: {folder} does not accept "
+                                f"new files{why}.") from None
+
+
+def _table_format(output: Path) -> str:
     suffix = output.suffix.lower()
     if suffix not in (".csv", ".parquet", ".pq"):
         raise InvalidInputError(
             f"Cannot tell the output format from {output.name!r}: use a .csv or .parquet "
             "file name.")
-    if suffix == ".csv":
+    return "csv" if suffix == ".csv" else "parquet"
+
+
+def write_output(frame: pd.DataFrame, output: Path) -> None:
+    """Write CSV or Parquet atomically: to a temporary file, then rename."""
+    if _table_format(output) == "csv":
         atomic_write(output, lambda tmp: frame.to_csv(tmp, index=False))
     else:
         atomic_write(output, lambda tmp: frame.to_parquet(tmp, index=False))
@@ -116,10 +207,8 @@ def datasets_list(
     """List the bundled binary datasets (name, rows, features, minority, imbalance ratio)."""
     from synthaug.datasets import list_datasets
 
-    try:
+    with _user_errors():
         table = list_datasets(min_ir=min_ir, max_n=max_n)
-    except SynthaugError as exc:
-        _fail(str(exc))
     if as_json:
         sys.stdout.write(table.to_json(orient="records") + "\n")
         return
@@ -152,7 +241,9 @@ def resample(
     from synthaug.sampler import Oversampler
     from synthaug.sizing import parse_strategy
 
-    try:
+    with _user_errors():
+        _table_format(output)
+        check_output(output)
         params = dict(parse_param(p) for p in (param or []))
         generator = make_generator(method, **params)
         X, y, source = read_input(input, target)
@@ -164,8 +255,6 @@ def resample(
         label = y.name if y.name is not None else "target"
         frame[label] = y_res.to_numpy()
         write_output(frame, output)
-    except SynthaugError as exc:
-        _fail(str(exc))
     if as_json:
         sys.stdout.write(json.dumps({
             "input": source, "output": str(output), "method": method,
@@ -173,15 +262,31 @@ def resample(
             "after": {str(k): int(v) for k, v in y_res.value_counts().sort_index().items()},
         }) + "\n")
         return
-    console.print(f"{source}: {len(X)} rows -> {len(X_res)} rows with {method}")
+    console.print(escape(f"{source}: {len(X)} rows -> {len(X_res)} rows with {method}"))
     console.print(_counts_table(y, y_res))
-    console.print(f"wrote {output}")
+    console.print(escape(f"wrote {output}"))
 
 
 # --------------------------------------------------------------------------- tune / diagnose
+MAX_SEED = 2**32 - 1
+
+
+def check_seed(random_state: int) -> int:
+    """A seed every part of the library accepts (numpy and scikit-learn: 0 to 2**32 - 1)."""
+    if not 0 <= random_state <= MAX_SEED:
+        raise InvalidParameterError(
+            f"--random-state must lie in [0, {MAX_SEED}], got {random_state}.")
+    return random_state
+
+
 def _numeric_problem(input: str, target: str | None, classifier: str, generator: str,
-                     params: list[str] | None) -> tuple[Any, Any, Any, Any, str]:
-    """Read the table and build (X, y, estimator, generator, source) for tune/diagnose."""
+                     params: list[str] | None, random_state: int, *, scores: bool = False
+                     ) -> tuple[Any, Any, Any, Any, str]:
+    """Read the table and build (X, y, estimator, generator, source) for tune/diagnose.
+
+    With ``scores``, the classifier must have per-sample scores (logreg or mlp), as the
+    diagnostics need.
+    """
     import numpy as np
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
@@ -191,12 +296,43 @@ def _numeric_problem(input: str, target: str | None, classifier: str, generator:
     from synthaug.registry import make_generator, parse_param
 
     gen = make_generator(generator, **dict(parse_param(p) for p in (params or [])))
+    clf = make_classifier(classifier, check_seed(random_state))
+    if scores:
+        _check_scores(classifier, clf)
     X, y, source = read_input(input, target)
     bad = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]
     if bad:
         raise DataTypeError(f"tune and diagnose need numeric features; encode {bad[:5]} first.")
-    estimator = make_pipeline(StandardScaler(), make_classifier(classifier, 0))
+    estimator = make_pipeline(StandardScaler(), clf)
     return X.to_numpy(dtype=np.float64), y.to_numpy(), estimator, gen, source
+
+
+def _check_scores(name: str, classifier: Any) -> None:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.neural_network import MLPClassifier
+
+    if not isinstance(classifier, LogisticRegression | MLPClassifier):
+        raise InvalidParameterError(
+            f"The diagnostics need per-sample scores of the model; {name} "
+            f"({type(classifier).__name__}) has none. Use --classifier logreg or mlp.")
+
+
+def _check_plot(plot: Path) -> str:
+    """The image format of ``plot`` (from its extension; png without one), checked with
+    the path before the search starts."""
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    fmt = plot.suffix.lstrip(".").lower() or "png"
+    supported = FigureCanvasBase.get_supported_filetypes()
+    if fmt not in supported:
+        raise InvalidInputError(
+            f"Cannot write a plot as {plot.name!r}: unknown image format {fmt!r}; use one of "
+            f"{', '.join('.' + f for f in sorted(supported))}.")
+    check_output(plot, "plot")
+    return fmt
+
+
+SEED_HELP = "Seed of the folds and the generator; the same seed gives the same answer."
 
 
 @app.command()
@@ -208,35 +344,42 @@ def tune(
         "--param", "-p", help="Generator parameter key=value (repeatable).")] = None,
     classifier: Annotated[str, typer.Option(help="Classifier short name.")] = "logreg",
     policy: Annotated[str, typer.Option(help="vtss or tg-vtss.")] = "tg-vtss",
-    random_state: Annotated[int | None, typer.Option(help="Seed.")] = None,
+    random_state: Annotated[int, typer.Option(help=SEED_HELP)] = 0,
     plot: Annotated[Path | None, typer.Option(help="PNG/SVG of the loss curve.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Choose how many synthetic rows to add (VTSS or TG-VTSS) and show why."""
     from synthaug.sizing.search import TGVTSS, VTSS
 
-    try:
+    with _user_errors():
         if policy not in ("vtss", "tg-vtss"):
             raise InvalidInputError(f"--policy must be vtss or tg-vtss, got {policy!r}.")
+        fmt = _check_plot(plot) if plot is not None else None
         X, y, estimator, gen, source = _numeric_problem(input, target, classifier,
-                                                        generator, param)
+                                                        generator, param, random_state)
         cls = VTSS if policy == "vtss" else TGVTSS
         search = cls(estimator, gen, random_state=random_state).fit(X, y)
         if plot is not None:
             fig = search.plot()
-            atomic_write(plot, lambda tmp: fig.savefig(tmp, format=plot.suffix.lstrip(".")
-                                                       or "png", dpi=120))
-    except SynthaugError as exc:
-        _fail(str(exc))
-    res = search.cv_results_
-    out = {"input": source, "policy": policy, "generator": generator,
-           "classifier": classifier, "gap": search.gap_, "chosen_size": search.best_size_,
-           "chosen_gamma": search.best_gamma_, "diagnostics": _jsonable(search.diagnostics_),
-           "curve": [{"size": int(s), "mean_loss": float(m), "std_loss": float(d)}
-                     for s, m, d in zip(res["size"], res["mean_loss"], res["std_loss"])]}
+            atomic_write(plot, lambda tmp: fig.savefig(tmp, format=fmt, dpi=120))
+        res = search.cv_results_
+        out = {"input": source, "policy": policy, "generator": generator,
+               "classifier": classifier, "random_state": random_state, "gap": search.gap_,
+               "chosen_size": search.best_size_, "chosen_gamma": search.best_gamma_,
+               "diagnostics": _jsonable(search.diagnostics_),
+               "curve": [{"size": int(s), "mean_loss": float(m), "std_loss": float(d)}
+                         for s, m, d in zip(res["size"], res["mean_loss"], res["std_loss"])]}
     if as_json:
         sys.stdout.write(json.dumps(out) + "\n")
         return
+    console.print(escape(f"{source}: {policy} with {generator} and {classifier}, seed "
+                         f"{random_state} (--random-state)"), highlight=False)
+    _print_tune(search, out)
+    if plot is not None:
+        console.print(f"plot: {plot}")
+
+
+def _print_tune(search: Any, out: dict[str, Any]) -> None:
     diag = search.diagnostics_
     if diag:
         console.print(f"regime: [bold]{diag['regime']}[/bold] (Wald statistic "
@@ -257,8 +400,6 @@ def tune(
         mark = " *" if row["size"] == search.best_size_ else ""
         table.add_row(f"{row['size']}{mark}", f"{row['mean_loss']:.4f}", f"{row['std_loss']:.4f}")
     console.print(table)
-    if plot is not None:
-        console.print(f"plot: {plot}")
 
 
 @app.command()
@@ -269,29 +410,31 @@ def diagnose(
     param: Annotated[list[str] | None, typer.Option(
         "--param", "-p", help="Generator parameter key=value (repeatable).")] = None,
     classifier: Annotated[str, typer.Option(help="logreg or mlp.")] = "logreg",
-    random_state: Annotated[int | None, typer.Option(help="Seed.")] = None,
+    random_state: Annotated[int, typer.Option(help=SEED_HELP)] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Does synthetic data help here? The symmetry test, generator quality and target."""
     from synthaug.diagnostics import alignment, generator_quality, symmetry_test, theory_target
 
-    try:
+    with _user_errors():
         X, y, estimator, gen, source = _numeric_problem(input, target, classifier,
-                                                        generator, param)
+                                                        generator, param, random_state,
+                                                        scores=True)
         test = symmetry_test(estimator, X, y)
         quality = generator_quality(estimator, gen, X, y, random_state=random_state)
-    except SynthaugError as exc:
-        _fail(str(exc))
-    counts = pd.Series(y).value_counts()
-    gap = int(counts.max() - counts.min())
-    target_size = theory_target(gap, test.g_phi, quality.g_psi)
-    out = {"input": source, "generator": generator, "classifier": classifier, "gap": gap,
-           "symmetry": test.as_dict(), "quality": quality.as_dict(),
-           "alignment": alignment(test.g_phi, quality.g_psi), "theory_target": target_size}
+        counts = pd.Series(y).value_counts()
+        gap = int(counts.max() - counts.min())
+        target_size = theory_target(gap, test.g_phi, quality.g_psi)
+        out = {"input": source, "generator": generator, "classifier": classifier,
+               "random_state": random_state, "gap": gap, "symmetry": test.as_dict(),
+               "quality": quality.as_dict(),
+               "alignment": alignment(test.g_phi, quality.g_psi),
+               "theory_target": target_size}
     if as_json:
         sys.stdout.write(json.dumps(_jsonable(out)) + "\n")
         return
-    console.print(f"{source}: gap {gap} rows")
+    console.print(escape(f"{source}: gap {gap} rows; seed {random_state} (--random-state)"),
+                  highlight=False)
     console.print(f"regime: [bold]{test.regime}[/bold] (T = {test.statistic:.3g}, cutoff "
                   f"{test.cutoff:.3g}, p = {test.p_value:.3g})")
     console.print(f"generator quality: GQS {quality.gqs:.3g} -> {quality.label}")
@@ -336,40 +479,91 @@ def bench(
     report: Annotated[Path | None, typer.Option(
         help="HTML report to write at the end (default: synthaug-report.html).")] = None,
     no_report: Annotated[bool, typer.Option("--no-report", help="Skip the report.")] = False,
+    retry_failed: Annotated[bool, typer.Option(
+        "--retry-failed", help="Run the stored failed and timed-out tasks of the grid again "
+        "(and those not run yet).")] = False,
     quiet: Annotated[bool, typer.Option(
         "--quiet", help="No progress bar: a plain log line every 5 % of the tasks.")] = False,
 ) -> None:
-    """Run a benchmark grid (resumable): datasets x methods x classifiers x folds."""
-    from synthaug.bench import load_config, make_executor, run_bench, suite_config
-    from synthaug.bench.grid import apply_overrides
+    """Run a benchmark grid (resumable): datasets x methods x classifiers x folds.
 
+    Exits with status 1 when every task that ran failed; when some failed, says how many.
+    """
+    from synthaug.bench import make_executor, run_bench
+
+    report_path = None if no_report else report or Path("synthaug-report.html")
     try:
-        table: dict[str, Any] = {}
-        if config is not None:
-            cfg, table = load_config(config)
-            if suite is not None:
-                cfg = apply_overrides(suite_config(suite), table)
-        else:
-            cfg = suite_config(suite or "default")
-        cfg = apply_overrides(cfg, {"datasets": datasets, "methods": methods,
-                                    "classifiers": classifiers, "folds": folds,
-                                    "repeats": repeats, "random_state": random_state,
-                                    "task_timeout": task_timeout})
-        store_path = store or Path(table.get("store", DEFAULT_STORE))
-        executor = make_executor(jobs, scheduler)
-        summary = run_bench(cfg, store_path, executor, quiet=quiet, console=err_console,
-                            log=lambda line: print(line, file=sys.stderr, flush=True))
-    except SynthaugError as exc:
-        _fail(str(exc))
+        with _user_errors():
+            cfg, store_path = _bench_config(config, suite, {
+                "datasets": datasets, "methods": methods, "classifiers": classifiers,
+                "folds": folds, "repeats": repeats, "random_state": random_state,
+                "task_timeout": task_timeout}, store)
+            _check_store(store_path)
+            if report_path is not None:
+                check_output(report_path, "report")
+            executor = make_executor(jobs, scheduler)
+            summary = run_bench(cfg, store_path, executor, quiet=quiet, console=err_console,
+                                log=lambda line: print(line, file=sys.stderr, flush=True),
+                                retry_failed=retry_failed)
     except KeyboardInterrupt:
         err_console.print("stopped: finished tasks are in the store; run the same command "
                           "again to resume.")
         raise typer.Exit(code=130) from None
     counts = ", ".join(f"{k} {v}" for k, v in sorted(summary.counts.items())) or "nothing new"
-    err_console.print(f"{summary.ran} tasks run in {summary.seconds:.1f} s ({counts}); "
-                      f"{summary.skipped} were already done; results in {summary.store}")
-    if not no_report:
-        _write_report(store_path, report or Path("synthaug-report.html"))
+    err_console.print(escape(f"{summary.ran} tasks run in {summary.seconds:.1f} s ({counts}); "
+                             f"{summary.skipped} were already done; results in "
+                             f"{summary.store}"), highlight=False, soft_wrap=True)
+    if report_path is not None:
+        with _user_errors():
+            _write_report(store_path, report_path)
+    _bench_outcome(summary)
+
+
+def _bench_config(config: Path | None, suite: str | None, flags: dict[str, Any],
+                  store: Path | None) -> tuple[Any, Path]:
+    """The grid (suite or TOML file, then the flags) and the store path."""
+    from synthaug.bench import load_config, suite_config
+    from synthaug.bench.grid import apply_overrides
+
+    table: dict[str, Any] = {}
+    if config is not None:
+        cfg, table = load_config(config)
+        if suite is not None:
+            cfg = apply_overrides(suite_config(suite), table)
+    else:
+        cfg = suite_config(suite or "default")
+    cfg = apply_overrides(cfg, flags)
+    stored = table.get("store", DEFAULT_STORE)
+    if not isinstance(stored, str | Path) or not str(stored):
+        raise InvalidParameterError(f"store in {config} must be a file name, got {stored!r}.")
+    return cfg, store or Path(stored)
+
+
+def _check_store(path: Path) -> None:
+    """A store that exists must be one; a new one must be writable. Creates nothing."""
+    from synthaug.bench.store import ResultStore
+
+    ResultStore.check(path)
+    if not path.exists():
+        check_output(path, "results store")
+
+
+def _bench_outcome(summary: Any) -> None:
+    """One line about failed tasks; exit status 1 when every task that ran failed."""
+    if summary.failed:
+        top, n_top = next(iter(summary.errors.items()))
+        timed_out = summary.counts.get("timeout", 0)
+        what = f"{summary.failed} tasks failed" + (
+            f" ({timed_out} of them timed out)" if timed_out else "")
+        cause = f"most common error ({n_top} tasks): {top}"
+        if summary.all_failed:
+            _fail(f"every task that ran failed: {what}; {cause}. Fix the cause, then run "
+                  "the same command with --retry-failed.", code=1)
+        _say("warning", f"{summary.failed} of {summary.ran} tasks failed; {cause}. The "
+             "report lists them; --retry-failed runs them again.")
+    elif summary.failed_before:
+        _say("note", f"{summary.failed_before} tasks of this grid failed in an earlier run "
+             "and were skipped; --retry-failed runs them again.")
 
 
 def _write_report(store_path: Path, output: Path) -> None:
@@ -379,7 +573,7 @@ def _write_report(store_path: Path, output: Path) -> None:
     with ResultStore.open_existing(store_path) as st:
         frame = st.read()
     write_report(frame, output)  # written atomically, with ordinary permissions
-    err_console.print(f"report: {output}")
+    err_console.print(escape(f"report: {output}"), highlight=False, soft_wrap=True)
 
 
 @app.command("report")
@@ -389,10 +583,9 @@ def report_cmd(
     store: Annotated[Path, typer.Option(help="SQLite results file.")] = DEFAULT_STORE,
 ) -> None:
     """Write the HTML report of a results store."""
-    try:
+    with _user_errors():
+        check_output(output, "report")
         _write_report(store, output)
-    except SynthaugError as exc:
-        _fail(str(exc))
 
 
 @results_app.command("export")
@@ -403,13 +596,13 @@ def results_export(
     """Export every task row of the store as CSV or Parquet."""
     from synthaug.bench.store import ResultStore
 
-    try:
+    with _user_errors():
+        _table_format(output)
+        check_output(output)
         with ResultStore.open_existing(store) as st:
             frame = st.read()
         write_output(frame, output)
-    except SynthaugError as exc:
-        _fail(str(exc))
-    err_console.print(f"{len(frame)} rows -> {output}")
+    err_console.print(escape(f"{len(frame)} rows -> {output}"), highlight=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

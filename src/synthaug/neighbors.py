@@ -52,9 +52,15 @@ ACCELERATE_MIN_PAIRS = 100_000_000
 ACCELERATE_MIN_QUERIES = 1_000
 
 
+_KEEP: Any = object()  # "leave the installed estimator as it is"
+
+
 def set_neighbors(*, algorithm: str | None = None, n_jobs: int | None = None,
-                  estimator: Any = None, accelerate: bool | None = None) -> None:
+                  estimator: Any = _KEEP, accelerate: bool | None = None) -> None:
     """Set the backend used by every neighbour search.
+
+    Settings combine: only the ones given change, so ``set_neighbors(n_jobs=1)`` keeps an
+    estimator installed earlier.
 
     Parameters
     ----------
@@ -66,6 +72,8 @@ def set_neighbors(*, algorithm: str | None = None, n_jobs: int | None = None,
     estimator : object, optional
         An unfitted estimator with ``fit(X)`` and ``kneighbors(X, n_neighbors,
         return_distance)``; it is cloned for each search and replaces scikit-learn's.
+        ``None`` removes an installed estimator (back to scikit-learn); leaving it out
+        keeps the current one.
     accelerate : bool, optional
         Whether large dense searches take the blocked float32 path (same exact answers);
         ``False`` sends every search to scikit-learn.
@@ -74,7 +82,8 @@ def set_neighbors(*, algorithm: str | None = None, n_jobs: int | None = None,
         _CONFIG["algorithm"] = algorithm
     if n_jobs is not None:
         _CONFIG["n_jobs"] = n_jobs
-    _CONFIG["estimator"] = estimator
+    if estimator is not _KEEP:
+        _CONFIG["estimator"] = estimator
     if accelerate is not None:
         _CONFIG["accelerate"] = accelerate
 

@@ -2,16 +2,27 @@
 
 One table maps a short name (``"smote"``) to a generator class; :func:`make_generator`
 builds one from a name and parameters, and an unknown name is an error that lists the known
-ones. Later methods register here as they are added.
+ones. Later methods register here as they are added, with the optional modules they need in
+:data:`REQUIREMENTS`.
+
+Parameter values are read as Python literals (:func:`parse_param`) and then given the type
+of the parameter's default (:func:`canonical_params`), so ``k_neighbors=5`` and
+``k_neighbors=5.0`` are the same setting and build the same generator.
 """
 
 from __future__ import annotations
 
 import ast
 import difflib
+import importlib.util
+import math
 from typing import Any
 
-from synthaug.exceptions import InvalidParameterError, UnknownMethodError
+from synthaug.exceptions import (
+    InvalidParameterError,
+    MissingDependencyError,
+    UnknownMethodError,
+)
 from synthaug.generators import (
     ADASYNGenerator,
     BorderlineSMOTEGenerator,
@@ -23,7 +34,9 @@ from synthaug.generators import (
 )
 from synthaug.generators.base import BaseGenerator
 
-__all__ = ["GENERATORS", "canonical_name", "generator_names", "make_generator", "parse_param"]
+__all__ = ["GENERATORS", "REQUIREMENTS", "canonical_name", "canonical_params",
+           "check_requirements", "generator_defaults", "generator_names", "make_generator",
+           "parse_param"]
 
 GENERATORS: dict[str, type[BaseGenerator]] = {
     "random": RandomGenerator,
@@ -48,6 +61,28 @@ _ALIASES = {
 }
 
 
+#: Optional modules a generator needs: ``{name: [(module, how to install it), ...]}``.
+#: The bench checks them once, before any task runs.
+REQUIREMENTS: dict[str, list[tuple[str, str]]] = {}
+
+
+def check_requirements(name: str) -> None:
+    """Raise :class:`~synthaug.exceptions.MissingDependencyError` when a module that the
+    generator ``name`` needs (see :data:`REQUIREMENTS`) is not installed."""
+    key = canonical_name(name)
+    for module, install in REQUIREMENTS.get(key, []):
+        if not _importable(module):
+            raise MissingDependencyError(
+                f"The method {key!r} needs {module}, which is not installed: {install}.")
+
+
+def _importable(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
 def generator_names() -> list[str]:
     """The registered generator names, sorted."""
     return sorted(GENERATORS)
@@ -70,6 +105,9 @@ def make_generator(name: str, **params: Any) -> BaseGenerator:
         For an unknown name (the message lists the known names and close matches).
     InvalidParameterError
         For a parameter the generator does not take.
+
+    Values get the type of the parameter's default where that changes nothing (see
+    :func:`canonical_params`): ``k_neighbors=5.0`` builds ``k_neighbors=5``.
     """
     key = canonical_name(name)
     if key not in GENERATORS:
@@ -86,7 +124,66 @@ def make_generator(name: str, **params: Any) -> BaseGenerator:
         raise InvalidParameterError(
             f"{cls.__name__} has no parameter {', '.join(unknown)}; its parameters are "
             f"{', '.join(sorted(valid))}.")
-    return cls(**params)
+    return cls(**{k: _coerce(v, valid[k]) for k, v in params.items()})
+
+
+def generator_defaults(name: str) -> dict[str, Any]:
+    """The default parameters of the generator registered as ``name``."""
+    cls = GENERATORS[canonical_name(name)]
+    return cls().get_params(deep=False)
+
+
+_NO_DEFAULT: Any = object()
+_SCALARS = (bool, int, float, str, type(None))
+
+
+def canonical_params(params: dict[str, Any], defaults: dict[str, Any] | None = None
+                     ) -> dict[str, Any]:
+    """Parameters in one canonical form: sorted by name, each value given the type of its
+    default, and values equal to their default left out.
+
+    Parameters
+    ----------
+    params : dict
+        Parsed values (e.g. from :func:`parse_param`).
+    defaults : dict, optional
+        The defaults of the estimator the parameters are for. A whole float such as
+        ``5.0`` becomes the int ``5`` unless the parameter's default is a float; an int
+        becomes a float where the default is a float.
+
+    Returns
+    -------
+    dict
+        ``{"k_neighbors": 5.0}`` with default ``k_neighbors=5`` gives ``{}``;
+        ``{"k_neighbors": 3.0}`` gives ``{"k_neighbors": 3}``.
+    """
+    defaults = defaults or {}
+    out = {}
+    for key in sorted(params):
+        default = defaults.get(key, _NO_DEFAULT)
+        value = _coerce(params[key], default)
+        if default is not _NO_DEFAULT and _same(value, default):
+            continue
+        out[key] = value
+    return out
+
+
+def _coerce(value: Any, default: Any) -> Any:
+    """``value`` with the numeric type of ``default``: a whole float is an int unless the
+    default is a float, and an int is a float where the default is a float."""
+    if isinstance(value, bool) or isinstance(default, bool):
+        return value
+    if isinstance(default, float):
+        return float(value) if isinstance(value, int) else value
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _same(value: Any, default: Any) -> bool:
+    if not (isinstance(value, _SCALARS) and isinstance(default, _SCALARS)):
+        return False
+    return type(value) is type(default) and value == default
 
 
 def parse_param(text: str) -> tuple[str, Any]:
@@ -100,6 +197,6 @@ def parse_param(text: str) -> tuple[str, Any]:
         raise InvalidParameterError(f"{key!r} is not a valid parameter name.")
     try:
         value = ast.literal_eval(raw.strip())
-    except (ValueError, SyntaxError):
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         value = raw.strip()
     return key, value

@@ -13,7 +13,7 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from sklearn.base import is_classifier
+from sklearn.base import BaseEstimator, is_classifier
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import KNeighborsClassifier
@@ -23,7 +23,7 @@ from sklearn.tree import DecisionTreeClassifier
 
 from synthaug.exceptions import UnknownMethodError
 
-__all__ = ["CLASSIFIERS", "class_weight_mode", "make_classifier"]
+__all__ = ["CLASSIFIERS", "class_weight_mode", "classifier_class", "make_classifier"]
 
 CLASSIFIERS: dict[str, Callable[[int], Any]] = {
     "logreg": lambda seed: LogisticRegression(max_iter=1000),
@@ -49,25 +49,74 @@ def make_classifier(name: str, random_state: int = 0) -> Any:
     Raises
     ------
     UnknownMethodError
-        For an unknown short name or a path that is not a scikit-learn classifier.
+        For an unknown short name or a path that is not a scikit-learn classifier class
+        (see :func:`classifier_class`).
     """
     if name in CLASSIFIERS:
         return CLASSIFIERS[name](random_state)
-    if "." in name:
-        module_name, _, attr = name.rpartition(".")
-        try:
-            cls = getattr(importlib.import_module(module_name), attr)
-        except (ImportError, AttributeError) as exc:
-            raise UnknownMethodError(f"Cannot import classifier {name!r}: {exc}") from None
-        est = cls()
-        if not is_classifier(est):
-            raise UnknownMethodError(f"{name} is not a scikit-learn classifier.")
+    if isinstance(name, str) and "." in name.strip(".") and all(
+            part.isidentifier() for part in name.split(".")):
+        est = _build(name, classifier_class(name))
         if "random_state" in est.get_params():
             est.set_params(random_state=random_state)
         return est
     raise UnknownMethodError(
         f"Unknown classifier {name!r}. Known: {', '.join(CLASSIFIERS)}, or an import path "
         "such as sklearn.ensemble.RandomForestClassifier.")
+
+
+def classifier_class(path: str) -> type:
+    """The scikit-learn classifier class at the import path ``path``.
+
+    Raises
+    ------
+    UnknownMethodError
+        When the path cannot be imported, or names something that is not a scikit-learn
+        estimator class with ``fit`` and ``predict`` (the message says what it is).
+    """
+    module_name, _, attr = path.rpartition(".")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise UnknownMethodError(f"Cannot import classifier {path!r}: {exc}") from None
+    if not hasattr(module, attr):
+        raise UnknownMethodError(f"Cannot import classifier {path!r}: module {module_name} "
+                                 f"has no attribute {attr!r}.")
+    found = getattr(module, attr)
+    if not inspect.isclass(found):
+        raise UnknownMethodError(
+            f"{path} is {_describe(found)}, not an estimator class; name a scikit-learn "
+            "classifier class such as sklearn.ensemble.RandomForestClassifier.")
+    missing = [m for m in ("fit", "predict", "get_params") if not callable(
+        getattr(found, m, None))]
+    if not issubclass(found, BaseEstimator) or missing:
+        lacks = f" (it has no {', '.join(missing)})" if missing else ""
+        raise UnknownMethodError(
+            f"{path} is a class but not a scikit-learn estimator{lacks}; a classifier "
+            "subclasses sklearn.base.BaseEstimator and has fit and predict.")
+    return found
+
+
+def _describe(obj: Any) -> str:
+    if inspect.ismodule(obj):
+        return "a module"
+    if inspect.isroutine(obj):
+        return "a function"
+    return f"an object of type {type(obj).__name__}"
+
+
+def _build(path: str, cls: type) -> Any:
+    try:
+        est = cls()
+    except TypeError as exc:
+        raise UnknownMethodError(
+            f"{path} cannot be built without arguments ({exc}); the bench builds each "
+            "classifier with its defaults.") from None
+    if not is_classifier(est):
+        raise UnknownMethodError(
+            f"{path} is a scikit-learn estimator but not a classifier (a regressor or a "
+            "transformer?); the bench needs a classifier.")
+    return est
 
 
 def class_weight_mode(estimator: Any) -> str | None:

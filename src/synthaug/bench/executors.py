@@ -14,14 +14,19 @@ row. They share the same fault handling:
   scheduler's own retry limit decides). The run goes on.
 
 Each worker pins BLAS and OpenMP to one thread, so ``N`` workers use ``N`` cores.
+
+``with executor.session(): ...`` connects to the cluster (or starts it) before anything
+else happens, so that an unreachable scheduler is reported before a store is created; the
+runs inside the block share that connection.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, wait
 from typing import Any
 
@@ -65,7 +70,28 @@ def _special_row(task: Task, status: str, error: str) -> dict[str, Any]:
     return row
 
 
-class LocalExecutor:
+class _Executor:
+    """What both executors share: a session that is opened before the run."""
+
+    description = ""
+
+    def start(self) -> None:
+        """Get ready to run (connect, start a cluster); nothing to do by default."""
+
+    def close(self) -> None:
+        """Release what :meth:`start` took."""
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Any]:
+        """``start()`` now, ``close()`` at the end of the block."""
+        self.start()
+        try:
+            yield self
+        finally:
+            self.close()
+
+
+class LocalExecutor(_Executor):
     """Run tasks in ``n_jobs`` local worker processes.
 
     Parameters
@@ -149,7 +175,7 @@ class LocalExecutor:
             raise
 
 
-class DaskExecutor:
+class DaskExecutor(_Executor):
     """Run tasks on a Dask cluster.
 
     Parameters
@@ -161,10 +187,20 @@ class DaskExecutor:
         An existing client to use instead (left open after the run).
     grace : float, default=30
         Seconds past a task's limit before the driver cancels it.
+    connect_timeout : float, optional
+        Seconds to wait for the scheduler (default: Dask's
+        ``distributed.comm.timeouts.connect``).
+
+    Raises
+    ------
+    MissingDependencyError
+        When Dask's ``distributed`` is not installed.
+    InvalidParameterError
+        For ``local:N`` without a whole number ``N >= 1``, or neither scheduler nor client.
     """
 
     def __init__(self, scheduler: str | None = None, *, client: Any = None,
-                 grace: float = 30.0) -> None:
+                 grace: float = 30.0, connect_timeout: float | None = None) -> None:
         try:
             import distributed  # noqa: F401
         except ImportError as exc:
@@ -173,9 +209,12 @@ class DaskExecutor:
         if (scheduler is None) == (client is None):
             raise InvalidParameterError("DaskExecutor needs a scheduler or a client.")
         self.scheduler = scheduler
+        self.n_local = _local_workers(scheduler) if scheduler else None
         self.client = client
         self.grace = grace
+        self.connect_timeout = connect_timeout
         self.description = f"dask {scheduler or client}"
+        self._active: tuple[Any, Any] | None = None
 
     @staticmethod
     def local_cluster(n_workers: int) -> tuple[Any, Any]:
@@ -191,56 +230,94 @@ class DaskExecutor:
 
         if self.client is not None:
             return self.client, None
-        if self.scheduler.startswith("local:"):
-            try:
-                n = int(self.scheduler.split(":", 1)[1])
-            except ValueError:
-                raise InvalidParameterError(
-                    f"Use --scheduler local:N with a number N, got {self.scheduler!r}."
-                ) from None
-            return self.local_cluster(n)
-        return Client(self.scheduler), None
+        if self.n_local is not None:
+            return self.local_cluster(self.n_local)
+        kwargs = {} if self.connect_timeout is None else {"timeout": self.connect_timeout}
+        try:
+            return Client(self.scheduler, **kwargs), None
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise InvalidParameterError(
+                f"Cannot reach the Dask scheduler at {self.scheduler} ({exc}); start it "
+                "(dask scheduler), check the address, or run locally with --jobs N."
+            ) from None
+
+    def start(self) -> None:
+        """Connect to the scheduler, or start the local cluster, now.
+
+        Raises
+        ------
+        InvalidParameterError
+            When the scheduler cannot be reached.
+        """
+        if self._active is None:
+            self._active = self._client()
+
+    def close(self) -> None:
+        """Close the connection (and the local cluster) that :meth:`start` opened."""
+        if self._active is None:
+            return
+        client, cluster = self._active
+        self._active = None
+        if client is not self.client:
+            client.close()
+        if cluster is not None:
+            cluster.close()
 
     def run(self, tasks: Iterable[Task], on_result: OnResult) -> None:
+        with contextlib.ExitStack() as stack:
+            if self._active is None:  # not in a session: one for this run
+                stack.enter_context(self.session())
+            self._run(self._active[0], tasks, on_result)
+
+    def _run(self, client: Any, tasks: Iterable[Task], on_result: OnResult) -> None:
+        n_workers = max(1, len(client.scheduler_info().get("workers", {})))
+        pending: deque[Task] = deque(tasks)
+        inflight: dict[Any, tuple[Task, float]] = {}
+        while pending or inflight:
+            while pending and len(inflight) < 2 * n_workers:
+                task = pending.popleft()
+                fut = client.submit(execute, task, pure=False, key=f"task-{task.task_id}")
+                inflight[fut] = (task, time.monotonic())
+            self._collect(inflight, on_result)
+            self._cancel_overdue(inflight, on_result)
+
+    @staticmethod
+    def _collect(inflight: dict[Any, tuple[Task, float]], on_result: OnResult) -> None:
+        """Wait up to a second; pass on the rows of the tasks that finished."""
         from distributed import wait as dask_wait
 
-        client, cluster = self._client()
         try:
-            n_workers = max(1, len(client.scheduler_info().get("workers", {})))
-            pending: deque[Task] = deque(tasks)
-            inflight: dict[Any, tuple[Task, float]] = {}
-            depth = 2 * n_workers
-            while pending or inflight:
-                while pending and len(inflight) < depth:
-                    task = pending.popleft()
-                    fut = client.submit(execute, task, pure=False, key=f"task-{task.task_id}")
-                    inflight[fut] = (task, time.monotonic())
-                try:
-                    done, _ = dask_wait(list(inflight), timeout=1.0,
-                                        return_when="FIRST_COMPLETED")
-                except TimeoutError:  # dask raises instead of returning when none is done
-                    done = set()
-                for fut in done:
-                    task, _ = inflight.pop(fut)
-                    if fut.status == "finished":
-                        on_result(fut.result())
-                    else:
-                        exc = fut.exception()
-                        on_result(_special_row(task, "failed",
-                                               f"dask: {type(exc).__name__}: {exc}"))
-                now = time.monotonic()
-                for fut, (task, t0) in list(inflight.items()):
-                    if task.timeout and now - t0 > 2 * task.timeout + self.grace:
-                        inflight.pop(fut)
-                        fut.cancel()
-                        on_result(_special_row(task, "timeout",
-                                               f"task exceeded its time limit of "
-                                               f"{task.timeout:g} s and was cancelled"))
-        finally:
-            if client is not self.client:
-                client.close()
-            if cluster is not None:
-                cluster.close()
+            done, _ = dask_wait(list(inflight), timeout=1.0, return_when="FIRST_COMPLETED")
+        except TimeoutError:  # dask raises instead of returning when none is done
+            done = set()
+        for fut in done:
+            task, _ = inflight.pop(fut)
+            if fut.status == "finished":
+                on_result(fut.result())
+            else:
+                exc = fut.exception()
+                on_result(_special_row(task, "failed", f"dask: {type(exc).__name__}: {exc}"))
+
+    def _cancel_overdue(self, inflight: dict[Any, tuple[Task, float]],
+                        on_result: OnResult) -> None:
+        now = time.monotonic()
+        for fut, (task, t0) in list(inflight.items()):
+            if task.timeout and now - t0 > 2 * task.timeout + self.grace:
+                inflight.pop(fut)
+                fut.cancel()
+                on_result(_special_row(task, "timeout", f"task exceeded its time limit of "
+                                       f"{task.timeout:g} s and was cancelled"))
+
+
+def _local_workers(scheduler: str) -> int | None:
+    """``N`` of ``local:N`` (None for a scheduler address)."""
+    if not scheduler.startswith("local:"):
+        return None
+    text = scheduler.split(":", 1)[1]
+    if not (text.isdigit() and int(text) >= 1):
+        raise InvalidParameterError(
+            f"Use --scheduler local:N with a whole number N >= 1, got {scheduler!r}.")
+    return int(text)
 
 
 def make_executor(jobs: int | None = -1, scheduler: str | None = None) -> Any:

@@ -70,26 +70,60 @@ class BenchConfig:
     suite: str | None = None
 
     def validate(self) -> BenchConfig:
-        """Check names and numbers now, in the driver, rather than in every worker."""
+        """Check names, numbers and dependencies now, in the driver, rather than in every
+        worker; returns the config with canonical dataset and method names.
+
+        Raises
+        ------
+        InvalidParameterError
+            For an empty grid or a number out of range or of the wrong type.
+        UnknownMethodError
+            For an unknown method or classifier.
+        MissingDependencyError
+            When a method or classifier needs a library that is not installed.
+        """
         from synthaug.datasets.bundled import _resolve
 
+        self._check_types()
         if not (self.datasets and self.methods and self.classifiers):
             raise InvalidParameterError(
                 "A bench grid needs at least one dataset, method and classifier.")
-        canonical = []
-        for name in self.datasets:
-            canonical.append(_resolve(name).name)
-        methods = [parse_method(m).name for m in self.methods]
+        canonical = [_resolve(name).name for name in self.datasets]
+        specs = [parse_method(m) for m in self.methods]
+        for spec in {s.name: s for s in specs}.values():  # once per method
+            spec.check_available()
         for c in self.classifiers:
             make_classifier(c)
         if self.folds < 2:
             raise InvalidParameterError(f"folds must be >= 2, got {self.folds}.")
         if self.repeats < 1:
             raise InvalidParameterError(f"repeats must be >= 1, got {self.repeats}.")
-        if self.task_timeout is not None and self.task_timeout <= 0:
+        if not 0 <= self.random_state < 2**32:
+            raise InvalidParameterError(
+                f"random_state must be an integer in [0, 2**32 - 1], got {self.random_state}.")
+        if self.task_timeout is not None and not self.task_timeout > 0:
             raise InvalidParameterError("task_timeout must be a positive number of seconds.")
-        return replace(self, datasets=_unique(canonical), methods=_unique(methods),
+        return replace(self, datasets=_unique(canonical),
+                       methods=_unique([s.name for s in specs]),
                        classifiers=_unique(self.classifiers))
+
+    def _check_types(self) -> None:
+        """Values from a TOML file can be of any type: say which one is wrong."""
+        for key in ("datasets", "methods", "classifiers"):
+            value = getattr(self, key)
+            if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                raise InvalidParameterError(
+                    f"{key} must be a list of names (or one comma-separated string), got "
+                    f"{value!r}.")
+        for key in ("folds", "repeats", "random_state"):
+            value = getattr(self, key)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise InvalidParameterError(f"{key} must be an integer, got {value!r}.")
+        timeout = self.task_timeout
+        if timeout is not None and (isinstance(timeout, bool)
+                                    or not isinstance(timeout, int | float)):
+            raise InvalidParameterError(
+                f"task_timeout must be a number of seconds, got {timeout!r}.")
 
 
 def _unique(items: list[str]) -> list[str]:
@@ -122,13 +156,18 @@ _KEYS = {"suite", "datasets", "methods", "classifiers", "folds", "repeats", "ran
 def load_config(path: str | Path) -> tuple[BenchConfig, dict[str, Any]]:
     """Read a TOML grid; returns the config and the raw ``[bench]`` table (for ``store``)."""
     path = Path(path)
-    if not path.exists():
-        raise InvalidInputError(f"No config file at {path}.")
+    if not path.is_file():
+        raise InvalidInputError(f"No config file at {path}." if not path.exists() else
+                                f"{path} is not a file; --config takes a TOML file.")
     try:
-        data = tomllib.loads(path.read_text())
-    except tomllib.TOMLDecodeError as exc:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InvalidInputError(f"{path} is not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise InvalidInputError(f"Cannot read {path}: {exc.strerror or exc}.") from None
     table = data.get("bench", data)
+    if not isinstance(table, dict):
+        raise InvalidInputError(f"[bench] in {path} must be a table of settings.")
     unknown = sorted(set(table) - _KEYS)
     if unknown:
         raise InvalidParameterError(

@@ -14,20 +14,41 @@ A method is ``GENERATOR[params][+SIZE][+TRAINING]``:
 * ``TRAINING`` is ``plain`` (the default); other training modes join as they are built.
 
 Examples: ``smote``, ``smote[k_neighbors=3]+gamma:1.5``, ``imblearn:SMOTE``,
-``sv:ProWSyn[proportion=1.0]``. :func:`parse_method` gives the canonical spelling, which is
-what the store and the report show.
+``sv:ProWSyn[proportion=0.5]``. :func:`parse_method` gives the canonical spelling, which is
+what the store and the report show. It is made from the parsed values, not from the text
+typed: parameters are sorted, take the type of their default and are left out when equal to
+it, and sizes are written in one way, so ``smote[k_neighbors=3.0]+gamma:1.50`` and
+``smote[k_neighbors=3]+gamma:1.5`` are one method, and ``smote+gamma:1`` is ``smote``.
+
+:meth:`MethodSpec.check_available` checks, once and in the driver, what a method needs
+beyond its name: the peer library installed, the peer's class and parameter names.
 """
 
 from __future__ import annotations
 
 import importlib
+import inspect
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from synthaug.exceptions import UnknownMethodError
-from synthaug.registry import GENERATORS, canonical_name, make_generator, parse_param
-from synthaug.sizing.counts import parse_strategy
+from synthaug.exceptions import (
+    InvalidParameterError,
+    MissingDependencyError,
+    SamplingStrategyError,
+    UnknownMethodError,
+)
+from synthaug.registry import (
+    GENERATORS,
+    canonical_name,
+    canonical_params,
+    check_requirements,
+    generator_defaults,
+    make_generator,
+    parse_param,
+)
+from synthaug.sizing.counts import Gamma, parse_strategy
 
 __all__ = ["MethodSpec", "known_methods", "parse_method"]
 
@@ -79,6 +100,25 @@ class MethodSpec:
         return cls(classifier, make_generator(self.generator, **self.params), n_jobs=1,
                    random_state=random_state)
 
+    def check_available(self) -> None:
+        """Check what this method needs beyond its name, before any task runs.
+
+        Raises
+        ------
+        MissingDependencyError
+            When the peer library (smote-variants for ``sv:``) or a module the generator
+            needs is not installed.
+        UnknownMethodError
+            When the peer library has no sampler of that name.
+        InvalidParameterError
+            When the peer's sampler takes no parameter of a given name.
+        """
+        if self.kind == "synthaug":
+            check_requirements(self.generator)
+        elif self.kind in ("imblearn", "sv"):
+            cls = peer_class(self.kind, self.generator.split(":", 1)[1])
+            _check_peer_params(cls, self.generator, self.params)
+
     def make_sampler(self, random_state: int) -> Any:
         """A fresh, unfitted sampler with ``fit_resample`` (None for baselines and size
         policies, which resample inside their meta-estimator)."""
@@ -99,6 +139,12 @@ class MethodSpec:
 
 def _fmt(value: Any) -> str:
     return repr(value) if isinstance(value, str) else str(value)
+
+
+def _number(value: float) -> str:
+    """The shortest text that reads back as ``value``, without a trailing ``.0``."""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
 
 
 def known_methods() -> list[str]:
@@ -128,40 +174,26 @@ def parse_method(text: str) -> MethodSpec:
     ------
     UnknownMethodError
         For an unknown generator, size or training mode; the message lists the known ones.
+    InvalidParameterError
+        For a parameter the generator does not take, or one given twice.
+    SamplingStrategyError
+        For a size out of range (a ratio outside (0, 1], a negative gamma).
     """
     if not isinstance(text, str) or not text.strip():
         raise UnknownMethodError(f"A method name is a non-empty string, got {text!r}.")
     head, *rest = split_outside_brackets(text.strip(), "+")
-    params: dict[str, Any] = {}
-    if "[" in head:
-        if not head.endswith("]"):
-            raise UnknownMethodError(f"Unbalanced brackets in method {text!r}.")
-        head, inner = head[:-1].split("[", 1)
-        for item in filter(None, (s.strip() for s in inner.split(","))):
-            key, value = parse_param(item)
-            params[key] = value
-    head = head.strip()
-    low = head.lower()
-    if low in NO_SYNTHESIS:
-        kind, generator = "baseline", low
-    elif low.startswith("imblearn:"):
-        kind, generator = "imblearn", "imblearn:" + head.split(":", 1)[1]
-    elif low.startswith("sv:"):
-        kind, generator = "sv", "sv:" + head.split(":", 1)[1]
-    else:
-        kind = "synthaug"
-        generator = canonical_name(head)
-        if generator not in GENERATORS:
-            import difflib
-
-            close = difflib.get_close_matches(generator, known_methods(), n=3)
-            hint = f" Did you mean {', '.join(close)}?" if close else ""
-            raise UnknownMethodError(
-                f"Unknown method {head!r}.{hint} Known methods: {', '.join(known_methods())}.")
-        if head.lower().replace("_", "-") == "borderline-2":
-            params.setdefault("kind", "borderline-2")
+    head, params = _split_params(head, text)
+    kind, generator, defaults = _generator(head.strip())
+    if kind == "synthaug" and head.strip().lower().replace("_", "-") == "borderline-2":
+        params.setdefault("kind", "borderline-2")
+    params = canonical_params(params, defaults)
+    if kind == "synthaug":
         make_generator(generator, **params)  # checks the parameters now, not in a worker
     size, training = "balance", "plain"
+    sizes = [p for p in rest if p.lower() not in TRAINING_MODES]
+    if len(sizes) > 1:
+        raise UnknownMethodError(f"Method {text!r} names {len(sizes)} sizes "
+                                 f"({', '.join(sizes)}); give one.")
     for part in rest:
         low = part.lower()
         if low in TRAINING_MODES:
@@ -177,9 +209,7 @@ def parse_method(text: str) -> MethodSpec:
                     f"with {generator!r}.")
             size = low
         elif low in SIZE_KEYWORDS or low.startswith("gamma:") or _is_number(low):
-            strategy = parse_strategy(low)
-            size = "balance" if low in ("balance", "gamma:1", "gamma:1.0") else (
-                str(strategy) if not isinstance(strategy, float) else low)
+            size = canonical_size(low)
         else:
             raise UnknownMethodError(
                 f"Unknown part {part!r} in method {text!r}: a size (balance, auto, "
@@ -190,6 +220,66 @@ def parse_method(text: str) -> MethodSpec:
                       kind=kind)
 
 
+def _split_params(head: str, text: str) -> tuple[str, dict[str, Any]]:
+    """``"smote[k_neighbors=3]"`` -> ``("smote", {"k_neighbors": 3})``."""
+    params: dict[str, Any] = {}
+    if "[" not in head:
+        return head, params
+    if not head.endswith("]"):
+        raise UnknownMethodError(f"Unbalanced brackets in method {text!r}.")
+    head, inner = head[:-1].split("[", 1)
+    for item in filter(None, (s.strip() for s in inner.split(","))):
+        key, value = parse_param(item)
+        if key in params:
+            raise InvalidParameterError(f"Parameter {key!r} is given twice in method {text!r}.")
+        params[key] = value
+    return head, params
+
+
+def _generator(head: str) -> tuple[str, str, dict[str, Any] | None]:
+    """``(kind, canonical generator name, its default parameters or None)``."""
+    low = head.lower()
+    if low in NO_SYNTHESIS:
+        return "baseline", low, None
+    for kind in ("imblearn", "sv"):
+        if low.startswith(kind + ":"):
+            name = head.split(":", 1)[1].strip()
+            return kind, f"{kind}:{name}", _peer_defaults(kind, name)
+    generator = canonical_name(head)
+    if generator not in GENERATORS:
+        import difflib
+
+        close = difflib.get_close_matches(generator, known_methods(), n=3)
+        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        raise UnknownMethodError(
+            f"Unknown method {head!r}.{hint} Known methods: {', '.join(known_methods())}.")
+    return "synthaug", generator, generator_defaults(generator)
+
+
+def canonical_size(text: str) -> str:
+    """The one spelling of a fixed size: ``"gamma:1.50"`` -> ``"gamma:1.5"``,
+    ``"gamma:1"`` -> ``"balance"``, ``"0.80"`` -> ``"0.8"``; keywords as they are.
+
+    Raises
+    ------
+    SamplingStrategyError
+        For a ratio outside (0, 1] or a gamma that is negative or not finite.
+    """
+    strategy = parse_strategy(text)
+    if isinstance(strategy, Gamma):
+        if not (math.isfinite(strategy.g) and strategy.g >= 0):
+            raise SamplingStrategyError(
+                f"gamma must be a finite number >= 0, got {text!r}.")
+        return "balance" if strategy.g == 1 else f"gamma:{_number(strategy.g)}"
+    if isinstance(strategy, float):
+        if not 0 < strategy <= 1:
+            raise SamplingStrategyError(
+                f"A ratio size is the minority/majority ratio after resampling and must lie "
+                f"in (0, 1]; got {text!r}. For more than balance use gamma:G with G > 1.")
+        return _number(strategy)
+    return str(strategy)
+
+
 def _is_number(text: str) -> bool:
     try:
         float(text)
@@ -198,13 +288,73 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def _imblearn_sampler(name: str, params: dict[str, Any], size: str, seed: int) -> Any:
-    module = importlib.import_module("imblearn.over_sampling")
-    cls = getattr(module, name, None)
+_SV_INSTALL = ("sv:* methods need smote-variants: pip install --no-deps smote-variants "
+               "metric-learn minisom seaborn")
+
+
+def peer_class(kind: str, name: str) -> type:
+    """The sampler class ``name`` of imbalanced-learn (``kind="imblearn"``) or
+    smote-variants (``kind="sv"``).
+
+    Raises
+    ------
+    MissingDependencyError
+        When smote-variants is not installed.
+    UnknownMethodError
+        When the library has no sampler ``name`` (the message lists close names).
+    """
+    import difflib
+
+    if kind == "imblearn":
+        module = importlib.import_module("imblearn.over_sampling")
+        known = sorted(module.__all__)
+        library = "imbalanced-learn"
+    else:
+        import logging
+
+        logging.getLogger("smote_variants").setLevel(logging.WARNING)
+        try:
+            module = importlib.import_module("smote_variants")
+        except ImportError as exc:
+            raise MissingDependencyError(_SV_INSTALL + ".") from exc
+        known = sorted(n for n in dir(module) if not n.startswith("_") and isinstance(
+            getattr(module, n), type) and callable(getattr(getattr(module, n), "sample", None)))
+        library = "smote-variants"
+    cls = getattr(module, name, None) if name in known else None
     if cls is None:
-        raise UnknownMethodError(
-            f"imbalanced-learn has no over-sampler {name!r}; known: "
-            f"{', '.join(sorted(module.__all__))}.")
+        close = difflib.get_close_matches(name, known, n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else (
+            f"; known: {', '.join(known)}." if len(known) <= 20 else ".")
+        raise UnknownMethodError(f"{library} has no over-sampler {name!r}{hint}")
+    return cls
+
+
+def _peer_defaults(kind: str, name: str) -> dict[str, Any] | None:
+    """The default parameters of a peer sampler, or None when it cannot be found (then
+    :meth:`MethodSpec.check_available` says why)."""
+    try:
+        cls = peer_class(kind, name)
+    except (MissingDependencyError, UnknownMethodError):
+        return None
+    return {p.name: p.default for p in _init_parameters(cls) if p.default is not p.empty}
+
+
+def _init_parameters(cls: type) -> list[inspect.Parameter]:
+    return [p for p in inspect.signature(cls).parameters.values()
+            if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+
+
+def _check_peer_params(cls: type, generator: str, params: dict[str, Any]) -> None:
+    names = {p.name for p in _init_parameters(cls)}
+    unknown = sorted(set(params) - names)
+    if unknown:
+        raise InvalidParameterError(
+            f"{generator} has no parameter {', '.join(unknown)}; its parameters are "
+            f"{', '.join(sorted(names))}.")
+
+
+def _imblearn_sampler(name: str, params: dict[str, Any], size: str, seed: int) -> Any:
+    cls = peer_class("imblearn", name)
     kwargs = dict(params)
     if size != "balance":
         kwargs.setdefault("sampling_strategy", parse_strategy(size))
@@ -217,21 +367,8 @@ class SmoteVariantsSampler:
     """Adapter giving a smote-variants oversampler the ``fit_resample`` interface."""
 
     def __init__(self, name: str, params: dict[str, Any], random_state: int) -> None:
-        import logging
-
-        logging.getLogger("smote_variants").setLevel(logging.WARNING)
-        try:
-            import smote_variants as sv
-        except ImportError as exc:
-            from synthaug.exceptions import MissingDependencyError
-
-            raise MissingDependencyError(
-                "sv:* methods need smote-variants: pip install --no-deps smote-variants "
-                "metric-learn minisom seaborn (see the README)") from exc
-        cls = getattr(sv, name, None)
-        if cls is None:
-            raise UnknownMethodError(f"smote-variants has no oversampler {name!r}.")
-        self.sampler = cls(random_state=random_state, **params)
+        cls = peer_class("sv", name)
+        self.sampler = cls(**{"random_state": random_state, **params})
 
     def fit_resample(self, X: Any, y: Any) -> tuple[Any, Any]:
         return self.sampler.sample(X, y)

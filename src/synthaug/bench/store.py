@@ -3,7 +3,11 @@
 Only the driver process writes, one task per transaction, so a run that is stopped (Ctrl-C
 or ``kill -9``) leaves every finished row intact and nothing half-written; ``task_id`` is
 the primary key, so a task is never stored twice. Finished tasks are skipped when the same
-run is started again.
+run is started again (failed and timed-out ones too, unless they are asked for again).
+
+Everything is read back from SQLite and JSON text; nothing is unpickled. A file that is not
+a results store (not SQLite, or SQLite without a ``results`` table) is refused with an
+:class:`~synthaug.exceptions.InvalidInputError`, never modified.
 """
 
 from __future__ import annotations
@@ -30,6 +34,9 @@ COLUMNS = ("task_id", "dataset", "method", "method_params", "classifier", "repea
            "resample_time", "predict_time", "n_train", "n_test", "n_synthetic", "versions",
            "started_at", "finished_at", "worker")
 FINAL_STATUSES = ("ok", "failed", "timeout", "not_applicable")
+#: Statuses of tasks that did not run to the end; ``--retry-failed`` runs them again.
+FAILED_STATUSES = ("failed", "timeout")
+_SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def _decl(col: str) -> str:
@@ -46,12 +53,71 @@ class ResultStore:
     ----------
     path : str or Path
         The database file; created with its table when missing.
+
+    Raises
+    ------
+    InvalidInputError
+        When the file cannot be created or opened, or is not a results store.
     """
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        self.check(self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise InvalidInputError(
+                f"Cannot open the results store {self.path}: {_reason(exc)}; pass another "
+                "--store.") from None
+        try:
+            self._check_tables()
+            self._setup()
+        except sqlite3.DatabaseError as exc:
+            self._conn.close()
+            raise InvalidInputError(
+                f"Cannot use {self.path} as a results store: {_reason(exc)}; pass another "
+                "--store.") from None
+        except BaseException:
+            self._conn.close()
+            raise
+
+    @staticmethod
+    def check(path: str | Path) -> None:
+        """Refuse, without changing anything, a ``path`` that holds something other than
+        an SQLite file (a folder, another kind of file); a missing path passes.
+
+        Raises
+        ------
+        InvalidInputError
+            When ``path`` is a folder or a file that is not SQLite.
+        """
+        path = Path(path)
+        if path.is_dir():
+            raise InvalidInputError(f"The results store {path} is a folder; name a file "
+                                    "with --store.")
+        if not path.is_file():
+            return
+        try:
+            with open(path, "rb") as handle:
+                head = handle.read(len(_SQLITE_HEADER))
+        except OSError as exc:
+            raise InvalidInputError(f"Cannot read the results store {path}: "
+                                    f"{_reason(exc)}.") from None
+        if head and head != _SQLITE_HEADER:
+            raise InvalidInputError(
+                f"{path} is not a results store (not an SQLite file); pass another --store "
+                "or move that file away.")
+
+    def _check_tables(self) -> None:
+        tables = {r[0] for r in self._conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if tables and "results" not in tables:
+            raise InvalidInputError(
+                f"{self.path} is an SQLite database but not a results store (no results "
+                f"table; it has {', '.join(sorted(tables)[:5])}); pass another --store.")
+
+    def _setup(self) -> None:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
         cols = ", ".join(_decl(c) for c in COLUMNS)
@@ -72,12 +138,20 @@ class ResultStore:
     def __exit__(self, *exc: Any) -> None:
         self.close()
 
-    def finished_ids(self) -> set[str]:
-        """Task ids with a final status."""
-        marks = ",".join("?" * len(FINAL_STATUSES))
+    def finished_ids(self, *, retry_failed: bool = False) -> set[str]:
+        """Task ids with a final status; with ``retry_failed``, without the failed and
+        timed-out ones (so that they run again)."""
+        statuses = tuple(s for s in FINAL_STATUSES
+                         if not (retry_failed and s in FAILED_STATUSES))
+        return set(self.statuses(statuses))
+
+    def statuses(self, statuses: Iterable[str] = FINAL_STATUSES) -> dict[str, str]:
+        """``{task_id: status}`` of the rows with one of ``statuses``."""
+        statuses = tuple(statuses)
+        marks = ",".join("?" * len(statuses))
         cur = self._conn.execute(
-            f"SELECT task_id FROM results WHERE status IN ({marks})", FINAL_STATUSES)
-        return {r[0] for r in cur}
+            f"SELECT task_id, status FROM results WHERE status IN ({marks})", statuses)
+        return {r[0]: r[1] for r in cur}
 
     def write(self, row: dict[str, Any]) -> None:
         """Insert or replace one task row, in its own transaction."""
@@ -118,6 +192,14 @@ class ResultStore:
             raise InvalidInputError(f"No results store at {path}; run `synthaug bench` first "
                                     "or pass --store.")
         return cls(path)
+
+
+def _reason(exc: BaseException) -> str:
+    """The human part of an OS or SQLite error."""
+    if isinstance(exc, FileExistsError) and exc.filename:  # from mkdir of a parent
+        return f"{exc.filename} is a file, not a folder"
+    text = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    return text.rstrip(".")
 
 
 def _plain(value: Any) -> Any:
