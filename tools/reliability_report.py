@@ -66,7 +66,7 @@ def main() -> None:
         "Every cell ends in correct output (**ok**: exact counts, finite values, valid "
         "probabilities) or in an error of synthaug's own type (a subclass of `ValueError` or "
         "`TypeError` from `synthaug.exceptions`) whose message names the problem. The CLI "
-        "prints such errors as one line, `error: ...`, and exits with status 1.",
+        "prints such errors as one line, `error: ...`, and exits with a non-zero status.",
         "",
     ]
     if bad:
