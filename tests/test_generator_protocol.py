@@ -116,3 +116,29 @@ def test_oversampler_refuses_bad_generator_output(broken, match):
     X, y = _data()
     with pytest.raises(InvalidInputError, match=match):
         Oversampler(broken, random_state=0).fit_resample(X, y)
+
+
+def test_user_generator_by_import_path_in_the_bench(tmp_path, monkeypatch):
+    import os
+
+    from synthaug.bench import BenchConfig, LocalExecutor, run_bench
+    from synthaug.bench.store import ResultStore
+    from synthaug.exceptions import UnknownMethodError
+    from synthaug.registry import generator_class
+
+    tests = os.path.dirname(__file__)
+    monkeypatch.setenv("PYTHONPATH", tests + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    monkeypatch.syspath_prepend(tests)
+    config = BenchConfig(datasets=["iris0"],
+                         methods=["none", "bench_helpers.UserGaussian+gamma:0.5",
+                                  "bench_helpers.UserGaussian[scale=0.5]"],
+                         classifiers=["logreg"], folds=3)
+    summary = run_bench(config, tmp_path / "u.sqlite", LocalExecutor(1), quiet=True)
+    assert summary.counts == {"ok": 9}
+    frame = ResultStore(tmp_path / "u.sqlite").read()
+    assert set(frame["method"]) == {"none", "bench_helpers.UserGaussian+gamma:0.5",
+                                    "bench_helpers.UserGaussian[scale=0.5]"}
+    with pytest.raises(UnknownMethodError, match="is a function, not a generator class"):
+        generator_class("os.path.join")
+    with pytest.raises(UnknownMethodError, match="lacks sample"):
+        generator_class("sklearn.linear_model.LogisticRegression")

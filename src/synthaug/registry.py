@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import ast
 import difflib
+import importlib
 import importlib.util
 import math
+import re
 from typing import Any
 
 from synthaug.exceptions import (
@@ -33,9 +35,11 @@ from synthaug.generators import (
     SMOTEGenerator,
 )
 from synthaug.generators.base import BaseGenerator
+from synthaug.generators.protocol import check_generator_interface
 
 __all__ = ["GENERATORS", "REQUIREMENTS", "canonical_name", "canonical_params",
-           "check_requirements", "generator_defaults", "generator_names", "make_generator",
+           "check_requirements", "generator_class", "generator_defaults", "generator_names",
+           "is_import_path", "make_generator",
            "parse_param"]
 
 GENERATORS: dict[str, type[BaseGenerator]] = {
@@ -88,10 +92,63 @@ def generator_names() -> list[str]:
     return sorted(GENERATORS)
 
 
+_IMPORT_PATH = re.compile(r"[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+")
+
+
+def is_import_path(name: str) -> bool:
+    """Whether ``name`` names a generator class by import path (``mypkg.gens.MyGen``)."""
+    return bool(_IMPORT_PATH.fullmatch(name.strip()))
+
+
 def canonical_name(name: str) -> str:
-    """The registry key of a generator name or alias (case and _ vs - ignored)."""
+    """The registry key of a generator name or alias (case and _ vs - ignored); an import
+    path is kept as written."""
+    if is_import_path(name):
+        return name.strip()
     key = name.strip().lower().replace("_", "-")
     return _ALIASES.get(key, key)
+
+
+def generator_class(name: str) -> type:
+    """The generator class registered as ``name``, or imported from the import path
+    ``name``: a user's own generator (see :mod:`synthaug.generators.protocol`) runs in the
+    bench like a built-in one.
+
+    Raises
+    ------
+    UnknownMethodError
+        For an unknown name, a path that does not import, or an object that is not a
+        generator class constructible without arguments.
+    """
+    key = canonical_name(name)
+    if key in GENERATORS:
+        return GENERATORS[key]
+    if not is_import_path(key):
+        close = difflib.get_close_matches(key, list(GENERATORS) + list(_ALIASES), n=3)
+        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        raise UnknownMethodError(
+            f"Unknown method {name!r}.{hint} Known methods: {', '.join(generator_names())}, "
+            "or a generator class by import path (mypkg.module.MyGenerator).")
+    module_name, _, attr = key.rpartition(".")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise UnknownMethodError(f"Cannot import {module_name!r} for the generator {key!r}: "
+                                 f"{exc}.") from None
+    obj = getattr(module, attr, None)
+    if obj is None:
+        raise UnknownMethodError(f"Module {module_name!r} has no {attr!r}.")
+    if not isinstance(obj, type):
+        raise UnknownMethodError(f"{key} is a {type(obj).__name__}, not a generator class.")
+    try:
+        instance = obj()
+    except Exception as exc:  # the user's constructor: report whatever it raised
+        raise UnknownMethodError(f"{key}() cannot be built without arguments: {exc}") from None
+    try:
+        check_generator_interface(instance, who=key)
+    except InvalidParameterError as exc:
+        raise UnknownMethodError(str(exc)) from None
+    return obj
 
 
 def make_generator(name: str, **params: Any) -> BaseGenerator:
@@ -102,20 +159,15 @@ def make_generator(name: str, **params: Any) -> BaseGenerator:
     Raises
     ------
     UnknownMethodError
-        For an unknown name (the message lists the known names and close matches).
+        For an unknown name (the message lists the known names and close matches), or an
+        import path that is not a generator class (see :func:`generator_class`).
     InvalidParameterError
         For a parameter the generator does not take.
 
     Values get the type of the parameter's default where that changes nothing (see
     :func:`canonical_params`): ``k_neighbors=5.0`` builds ``k_neighbors=5``.
     """
-    key = canonical_name(name)
-    if key not in GENERATORS:
-        close = difflib.get_close_matches(key, list(GENERATORS) + list(_ALIASES), n=3)
-        hint = f" Did you mean {', '.join(close)}?" if close else ""
-        raise UnknownMethodError(
-            f"Unknown method {name!r}.{hint} Known methods: {', '.join(generator_names())}.")
-    cls = GENERATORS[key]
+    cls = generator_class(name)
     if name.strip().lower().replace("_", "-") == "borderline-2":
         params.setdefault("kind", "borderline-2")
     valid = cls().get_params(deep=False)
@@ -129,8 +181,7 @@ def make_generator(name: str, **params: Any) -> BaseGenerator:
 
 def generator_defaults(name: str) -> dict[str, Any]:
     """The default parameters of the generator registered as ``name``."""
-    cls = GENERATORS[canonical_name(name)]
-    return cls().get_params(deep=False)
+    return generator_class(name)().get_params(deep=False)
 
 
 _NO_DEFAULT: Any = object()

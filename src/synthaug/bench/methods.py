@@ -45,6 +45,7 @@ from synthaug.registry import (
     canonical_params,
     check_requirements,
     generator_defaults,
+    is_import_path,
     make_generator,
     parse_param,
 )
@@ -246,6 +247,8 @@ def _generator(head: str) -> tuple[str, str, dict[str, Any] | None]:
             name = head.split(":", 1)[1].strip()
             return kind, f"{kind}:{name}", _peer_defaults(kind, name)
     generator = canonical_name(head)
+    if is_import_path(generator):
+        return "synthaug", generator, generator_defaults(generator)  # checks the class
     if generator not in GENERATORS:
         import difflib
 
