@@ -25,9 +25,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
 from synthaug.generators import SMOTEGenerator
-from synthaug.sizing import VTSS
+from synthaug.search import VTSS
+from synthaug.search.vtss import DEFAULT_GAMMAS
 from synthaug.sizing.counts import round_half_up
-from synthaug.sizing.search import DEFAULT_GAMMAS
 
 
 def fits_alone(X, y, gammas, estimator, seed=0):

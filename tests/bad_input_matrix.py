@@ -292,7 +292,7 @@ def _entry_points() -> list[EntryPoint]:
     from synthaug import ADASYN, GKSMOTE, SMOTE, BorderlineSMOTE, Oversampler, RandomOverSampler
     from synthaug.generators import GaussianGenerator, JitterGenerator, SMOTEGenerator
     from synthaug.registry import GENERATORS
-    from synthaug.sizing import TGVTSS, VTSS
+    from synthaug.search import TGVTSS, VTSS
 
     samplers = {
         "RandomOverSampler": lambda: RandomOverSampler(random_state=0),

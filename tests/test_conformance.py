@@ -14,7 +14,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks as sklearn_ch
 
 from synthaug import ADASYN, GKSMOTE, SMOTE, BorderlineSMOTE, Oversampler, RandomOverSampler
 from synthaug.generators import GaussianGenerator, JitterGenerator, SMOTEGenerator
-from synthaug.sizing import TGVTSS, VTSS
+from synthaug.search import TGVTSS, VTSS
 
 # ----------------------------------------------------------------------------- registries
 # Seeded: several checks compare two calls on the same data.

@@ -8,8 +8,8 @@ from sklearn.linear_model import LogisticRegression
 from synthaug import ADASYN, GKSMOTE, SMOTE, BorderlineSMOTE, Oversampler, RandomOverSampler
 from synthaug.generators import GaussianGenerator, SMOTEGenerator
 from synthaug.neighbors import neighbors_config
-from synthaug.sizing import VTSS
-from synthaug.sizing.search import split_columns
+from synthaug.search import VTSS
+from synthaug.search.vtss import split_columns
 
 
 def _data(n=3000, d=6, seed=0):

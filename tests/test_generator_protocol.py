@@ -12,7 +12,7 @@ from synthaug import Gamma, Oversampler
 from synthaug.checks import GeneratorCheckError, check_generator
 from synthaug.exceptions import InvalidInputError, InvalidParameterError
 from synthaug.registry import GENERATORS
-from synthaug.sizing import VTSS
+from synthaug.search import VTSS
 
 
 class DiagonalGaussian(BaseEstimator):

@@ -13,7 +13,7 @@ from synthaug.diagnostics import symmetry_test
 from synthaug.diagnostics.symmetry import class_split
 from synthaug.exceptions import InvalidInputError
 from synthaug.generators import SMOTEGenerator
-from synthaug.sizing import TGVTSS, VTSS
+from synthaug.search import TGVTSS, VTSS
 
 
 def _data(labels, n0=120, n1=25, seed=0):

@@ -20,8 +20,8 @@ from synthaug.diagnostics._linalg import regularised_inverse
 from synthaug.exceptions import InvalidInputError, InvalidParameterError, SynthaugWarning
 from synthaug.generators import GaussianGenerator, SMOTEGenerator
 from synthaug.sampler import Oversampler
-from synthaug.sizing import TGVTSS, VTSS
-from synthaug.sizing.search import split_columns
+from synthaug.search import TGVTSS, VTSS
+from synthaug.search.vtss import split_columns
 
 
 def _mixture(n0, n1, seed):
@@ -188,9 +188,17 @@ def test_multiclass_and_balanced_inputs():
 
 
 def test_warm_start_only_for_convex_models():
-    from synthaug.sizing.search import _warm_start_param
+    from synthaug.search.vtss import _warm_start_param
 
     assert _warm_start_param(LogisticRegression()) == "warm_start"
     assert _warm_start_param(make_pipeline(StandardScaler(), LogisticRegression())) == (
         "logisticregression__warm_start")
     assert _warm_start_param(MLPClassifier()) is None
+
+
+def test_search_package_and_the_older_spelling_agree():
+    import synthaug.search
+    import synthaug.sizing
+
+    assert synthaug.sizing.VTSS is synthaug.search.VTSS
+    assert synthaug.sizing.TGVTSS is synthaug.search.TGVTSS

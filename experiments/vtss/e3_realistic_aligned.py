@@ -17,7 +17,7 @@ Protocol
   loss scores).
 * **Risk**: balanced excess risk in closed form, ``R_bal(theta) - 1/3`` with
   ``R_bal(theta) = |theta|^2 + (mu1'theta - 1)^2 / 2`` (no test set is needed).
-* **Selection**. :class:`synthaug.sizing.VTSS` / :class:`~synthaug.sizing.TGVTSS` need
+* **Selection**. :class:`synthaug.search.VTSS` / :class:`~synthaug.search.TGVTSS` need
   ``predict_proba`` (balanced log loss), which a squared-loss model does not have, so the
   two procedures are written here around the library's diagnostics, with the K-fold
   protocol of the library's selectors: 5 stratified folds; per fold the generator is
@@ -31,7 +31,7 @@ Protocol
   - **TG-VTSS**: ``symmetry_test`` (alpha 0.05) on all training rows; if asymmetric,
     ``generator_quality`` with 3 cross-fitting folds (threshold 10), ``alignment`` and
     ``theory_target``; TG-VTSS's candidate sets (constants of
-    :mod:`synthaug.sizing.search`).
+    :mod:`synthaug.search.vtss`).
 * Compared with **full balancing** ``n_tilde = D`` (same pool as the selected fit's refit)
   and, for context, ``n_tilde = 0``; paired differences per repetition (mean and SE).
 
@@ -56,7 +56,7 @@ from synthaug.datasets.simulations import make_aligned_2d
 from synthaug.diagnostics import alignment, generator_quality, symmetry_test, theory_target
 from synthaug.generators import ShiftedGaussianGenerator
 from synthaug.generators.simulation import log_shrinkage
-from synthaug.sizing.search import LOCAL_GAMMAS, SYMMETRIC_GAMMAS, WIDE_GAMMAS
+from synthaug.search.vtss import LOCAL_GAMMAS, SYMMETRIC_GAMMAS, WIDE_GAMMAS
 
 NAME = "e3_realistic_aligned"
 N1S = (10, 100, 200, 300, 400, 500)

@@ -16,12 +16,12 @@ Protocol
   the training rows (``n0 = 3200``, ``n1 = 160``, ``D_fit = 3040``). On the 80 % part:
   ``symmetry_test`` (alpha 0.05), then ``generator_quality`` (``gqs_cv = 3``, the library
   default, threshold 10), ``alignment`` and ``theory_target``; TG-VTSS's candidate sets
-  (the constants of :mod:`synthaug.sizing.search`). Each candidate is fitted on the 80 %
+  (the constants of :mod:`synthaug.search.vtss`). Each candidate is fitted on the 80 %
   part plus a prefix of one SMOTE pool (SMOTE fitted on the 80 % part) and scored by
   balanced log loss on the 20 % part; ``gamma_hat = n_fit / D_fit``, ``n_tilde =
   round(gamma_hat D)``, refit on all training rows (with the curve's pool).
-* **TG-VTSS, library default**: :class:`synthaug.sizing.TGVTSS` (5-fold CV selection,
-  ``gqs_cv = 3``), and **plain VTSS**: :class:`synthaug.sizing.VTSS` (gamma in
+* **TG-VTSS, library default**: :class:`synthaug.search.TGVTSS` (5-fold CV selection,
+  ``gqs_cv = 3``), and **plain VTSS**: :class:`synthaug.search.VTSS` (gamma in
   0.5..1.5, 21 values, 5-fold CV); both with ``random_state = r``.
 * **Diagnostics** reported over repetitions (computed on the 80 % fit part, as in the
   reference code): regime share, ``T_sym`` median against ``chi2_6(0.95) = 12.59``, GQS with 3 and 5
@@ -55,8 +55,8 @@ from synthaug.datasets.simulations import make_linear_mixture
 from synthaug.diagnostics import alignment, generator_quality, symmetry_test, theory_target
 from synthaug.generators import SMOTEGenerator
 from synthaug.metrics import balanced_log_loss
-from synthaug.sizing import TGVTSS, VTSS
-from synthaug.sizing.search import LOCAL_GAMMAS, SYMMETRIC_GAMMAS, WIDE_GAMMAS
+from synthaug.search import TGVTSS, VTSS
+from synthaug.search.vtss import LOCAL_GAMMAS, SYMMETRIC_GAMMAS, WIDE_GAMMAS
 
 NAME = "e4_linear_smote"
 CURVE_GAMMAS = np.round(np.linspace(0.0, 2.0, 21), 2)

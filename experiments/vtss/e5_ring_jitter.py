@@ -16,11 +16,11 @@ Protocol
 * **Curve**: the jitter generator fitted on all training rows, one pool; ``n_tilde =
   round(gamma D)`` for ``gamma`` in 0, 0.25, ..., 2 (nested prefixes); balanced test log
   loss of each fit. ``gamma = 1`` is **full balancing**.
-* **TG-VTSS**: :class:`synthaug.sizing.TGVTSS` (5-fold CV selection with per-fold
+* **TG-VTSS**: :class:`synthaug.search.TGVTSS` (5-fold CV selection with per-fold
   rescaling and nested prefixes, ``gqs_cv = 3``, alpha 0.05, threshold 10), refitted by the
   library on all training rows; its test loss is also recomputed with the curve's pool at
   the chosen size ("same pool"), which isolates the size choice from pool noise.
-* **Plain VTSS** (``--no-vtss`` skips it): :class:`synthaug.sizing.VTSS`, gamma in
+* **Plain VTSS** (``--no-vtss`` skips it): :class:`synthaug.search.VTSS`, gamma in
   0.5..1.5 (21 values), 5-fold CV.
 * Paired differences against full balancing on each repetition's own test set (mean, SE
   over repetitions); distribution of the selected gamma and of the diagnostics (regime,
@@ -48,7 +48,7 @@ from sklearn.pipeline import make_pipeline
 from synthaug.datasets.simulations import make_ring
 from synthaug.generators import JitterGenerator
 from synthaug.metrics import balanced_log_loss
-from synthaug.sizing import TGVTSS, VTSS
+from synthaug.search import TGVTSS, VTSS
 
 NAME = "e5_ring_jitter"
 CURVE_GAMMAS = np.round(np.linspace(0.0, 2.0, 9), 3)

@@ -24,7 +24,7 @@ Protocol
   - tuned cost-sensitive weighting: minority weight ``w`` in {1, ..., 10} (majority 1),
     ``w`` chosen by stratified ``--cv``-fold CV on balanced log loss, then refitted;
   - full balancing with each generator (``n_tilde = D``);
-  - :class:`synthaug.sizing.TGVTSS` with each generator (``cv = --cv`` selection folds,
+  - :class:`synthaug.search.TGVTSS` with each generator (``cv = --cv`` selection folds,
     ``gqs_cv = 3``, alpha 0.05, threshold 10, ``warm_start=False``: warm-starting an MLP
     across candidates would continue training rather than refit, so each candidate is a
     fresh 120-epoch fit).
@@ -59,7 +59,7 @@ from sklearn.preprocessing import StandardScaler
 from synthaug.datasets.simulations import make_heavy_tailed
 from synthaug.generators import ADASYNGenerator, JitterGenerator, SMOTEGenerator
 from synthaug.metrics import balanced_log_loss
-from synthaug.sizing import TGVTSS
+from synthaug.search import TGVTSS
 
 NAME = "e6_mlp_remedies"
 RATIOS = tuple(range(1, 11))

@@ -349,7 +349,7 @@ def tune(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Choose how many synthetic rows to add (VTSS or TG-VTSS) and show why."""
-    from synthaug.sizing.search import TGVTSS, VTSS
+    from synthaug.search.vtss import TGVTSS, VTSS
 
     with _user_errors():
         if policy not in ("vtss", "tg-vtss"):

@@ -95,7 +95,7 @@ class MethodSpec:
 
     def make_search(self, classifier: Any, random_state: int) -> Any:
         """The VTSS / TG-VTSS meta-estimator around ``classifier`` (size policies only)."""
-        from synthaug.sizing.search import TGVTSS, VTSS
+        from synthaug.search.vtss import TGVTSS, VTSS
 
         cls = VTSS if self.size == "vtss" else TGVTSS
         return cls(classifier, make_generator(self.generator, **self.params), n_jobs=1,

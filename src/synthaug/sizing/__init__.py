@@ -1,14 +1,17 @@
-"""How many synthetic rows: fixed forms (``resolve_counts``, ``Gamma``) and, in later
-modules, data-driven size policies."""
+"""How many synthetic rows: every fixed form (``resolve_counts``, ``Gamma``) in one place.
+
+The data-driven size policies (VTSS, TG-VTSS) live in :mod:`synthaug.search`; they are
+also reachable here as ``synthaug.sizing.VTSS`` / ``TGVTSS`` for older code.
+"""
 
 from synthaug.sizing.counts import Gamma, parse_strategy, resolve_counts, round_half_up
 
-__all__ = ["TGVTSS", "VTSS", "Gamma", "parse_strategy", "resolve_counts", "round_half_up"]
+__all__ = ["Gamma", "parse_strategy", "resolve_counts", "round_half_up"]
 
 
-def __getattr__(name: str):  # VTSS/TGVTSS import the diagnostics: load them on first use
+def __getattr__(name: str):  # older spelling: synthaug.sizing.VTSS
     if name in ("VTSS", "TGVTSS"):
-        from synthaug.sizing import search
+        import synthaug.search
 
-        return getattr(search, name)
+        return getattr(synthaug.search, name)
     raise AttributeError(name)

@@ -39,6 +39,7 @@ from synthaug.exceptions import (
     SynthaugWarning,
 )
 from synthaug.metrics import balanced_log_loss
+from synthaug.sampler import Oversampler
 from synthaug.sizing.counts import Gamma, round_half_up
 
 __all__ = ["TGVTSS", "VTSS", "split_columns"]
@@ -190,8 +191,6 @@ class _SizeSearch(ClassifierMixin, BaseEstimator, metaclass=ABCMeta):
         self.best_index_ = best
         self.best_gamma_ = float(gammas[best])
         self.best_size_ = int(self.cv_results_["size"][best])
-        from synthaug.sampler import Oversampler  # sampler imports sizing: import late
-
         self.best_sampler_ = Oversampler(clone(self.generator),
                                          sampling_strategy=Gamma(self.best_gamma_),
                                          random_state=entropy % (2**32))
