@@ -42,3 +42,17 @@ def test_vtss_identical_across_n_jobs():
                                   split_columns(runs[1].cv_results_, "loss"))
     assert runs[0].best_size_ == runs[1].best_size_
     np.testing.assert_array_equal(runs[0].predict_proba(X), runs[1].predict_proba(X))
+
+
+def test_bench_workers_then_joblib_parallel_in_one_process(tmp_path):
+    """The bench's worker pool must not leave joblib's loky backend an executor it cannot
+    reuse (the size search's parallel folds ran into an AttributeError after a bench)."""
+    from synthaug.bench import BenchConfig, LocalExecutor, run_bench
+
+    config = BenchConfig(datasets=["iris0"], methods=["none"], classifiers=["logreg"],
+                         folds=2)
+    run_bench(config, tmp_path / "s.sqlite", LocalExecutor(2), quiet=True)
+    X, y = _data(n=400)
+    search = VTSS(LogisticRegression(), SMOTEGenerator(), gammas=(0, 1), cv=2, n_jobs=2,
+                  random_state=0).fit(X, y)
+    assert search.best_size_ in (0, 320)

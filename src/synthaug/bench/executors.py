@@ -111,9 +111,12 @@ class LocalExecutor(_Executor):
         self.description = f"local, {self.n_jobs} worker{'s' * (self.n_jobs > 1)}"
 
     def _executor(self) -> Any:
-        from joblib.externals.loky import get_reusable_executor
+        # A private pool, not loky's process-wide reusable one: joblib's own loky backend
+        # (the size search's parallel folds, scikit-learn's n_jobs) reuses that one and
+        # breaks on an executor it did not make.
+        from joblib.externals.loky import ProcessPoolExecutor
 
-        return get_reusable_executor(max_workers=self.n_jobs, timeout=60, env=_ONE_THREAD)
+        return ProcessPoolExecutor(max_workers=self.n_jobs, timeout=60, env=_ONE_THREAD)
 
     def run(self, tasks: Iterable[Task], on_result: OnResult) -> None:
         from joblib.externals.loky.process_executor import (
@@ -173,6 +176,7 @@ class LocalExecutor(_Executor):
         except BaseException:
             executor.shutdown(wait=False, kill_workers=True)
             raise
+        executor.shutdown(wait=True)
 
 
 class DaskExecutor(_Executor):
