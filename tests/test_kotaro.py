@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
+import itertools
 import pickle
 import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.stats import norm
 from sklearn.base import clone
-from sklearn.datasets import make_classification
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.datasets import make_blobs, make_classification
 from sklearn.metrics import balanced_accuracy_score
+from sklearn.model_selection import StratifiedKFold
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils import shuffle
+from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from synthaug.classifiers import KOTARO, default_sparse_neighbors
-from synthaug.classifiers._kernel_solvers import best_threshold, exact_matrix
+from synthaug.classifiers._kernel_solvers import (
+    MIN_SLOPE,
+    best_threshold,
+    calibration_curve_values,
+    exact_matrix,
+    fit_calibration,
+)
+from synthaug.datasets import load_dataset
 from synthaug.exceptions import (
     InvalidInputError,
     InvalidParameterError,
@@ -21,6 +36,7 @@ from synthaug.exceptions import (
     NotFittedError,
     SynthaugWarning,
 )
+from synthaug.metrics import balanced_brier
 
 FIXED = {"threshold": 0.0, "calibration": None}
 
@@ -34,6 +50,14 @@ def small():
 
 def _bacc(positive, pred):
     return 0.5 * (pred[positive].mean() + (~pred[~positive]).mean())
+
+
+def _check_blobs():
+    """The binary problem of scikit-learn's check_classifiers_train."""
+    X, y = make_blobs(n_samples=300, random_state=0)
+    X, y = shuffle(X, y, random_state=7)
+    X = StandardScaler().fit_transform(X)
+    return X[y != 2], y[y != 2]
 
 
 # --------------------------------------------------------------------------- the model
@@ -111,7 +135,7 @@ def test_all_identical_rows_do_not_break():
 def test_threshold_auto_maximises_validation_balanced_accuracy():
     X, y = make_classification(n_samples=400, n_features=6, weights=[0.85], flip_y=0.05,
                                class_sep=0.8, random_state=1)
-    m = KOTARO(random_state=0).fit(X, y)
+    m = KOTARO(threshold_smoothing=0.0, random_state=0).fit(X, y)
     s, pos = m.validation_scores_, m.validation_positive_
     assert s.size == m.validation_indices_.size > 0
     u = np.unique(s)
@@ -123,10 +147,35 @@ def test_threshold_auto_maximises_validation_balanced_accuracy():
     assert m.validation_balanced_accuracy_ == pytest.approx(chosen)
 
 
+def test_smoothed_threshold_maximises_the_smoothed_balanced_accuracy():
+    rng = np.random.default_rng(0)
+    s = np.concatenate([rng.normal(-1, 0.6, 300), rng.normal(0.4, 0.8, 25)])
+    pos = np.r_[np.zeros(300, bool), np.ones(25, bool)]
+    t, bacc = best_threshold(s, pos, 0.0, smoothing=1.0)
+
+    def silverman(v):
+        iqr = np.subtract(*np.percentile(v, [75, 25])) / 1.349
+        return 0.9 * min(v.std(), iqr) * v.size ** -0.2
+
+    h_pos, h_neg = silverman(s[pos]), silverman(s[~pos])
+
+    def smoothed(t):
+        return 0.5 * (norm.sf((t - s[pos]) / h_pos).mean(axis=-1)
+                      + norm.cdf((t - s[~pos]) / h_neg).mean(axis=-1))
+
+    grid = np.linspace(s.min(), s.max(), 20001)[:, None]
+    assert smoothed(t) >= smoothed(grid).max() - 1e-6
+    assert bacc == pytest.approx(_bacc(pos, s > t))
+    # smoothing 0 is the plain maximisation over every cut
+    _, b0 = best_threshold(s, pos, 0.0, smoothing=0.0)
+    assert b0 == max(_bacc(pos, s > c) for c in np.r_[s, s.min() - 1]) >= bacc
+
+
 def test_validation_scores_come_from_a_model_fitted_without_them():
     X, y = make_classification(n_samples=200, n_features=4, n_redundant=0, weights=[0.8],
                                random_state=2)
-    m = KOTARO(standardize=False, random_state=5).fit(X, y)
+    m = KOTARO(standardize=False, cv=None, random_state=5).fit(X, y)
+    assert m.n_splits_ == 1
     val = m.validation_indices_
     train = np.setdiff1d(np.arange(len(y)), val)
     # stratified: about validation_fraction of each class is held out
@@ -135,6 +184,25 @@ def test_validation_scores_come_from_a_model_fitted_without_them():
     sub = KOTARO(standardize=False, **FIXED).fit(X[train], y[train])
     np.testing.assert_allclose(sub.kernel_expansion(X[val]), m.validation_scores_,
                                rtol=1e-6, atol=1e-8)
+
+
+def test_out_of_fold_scores_come_from_stratified_folds():
+    X, y = make_classification(n_samples=200, n_features=4, n_redundant=0, weights=[0.8],
+                               random_state=2)
+    m = KOTARO(standardize=False, random_state=5).fit(X, y)  # cv=5 by default
+    assert m.n_splits_ == 5
+    np.testing.assert_array_equal(np.sort(m.validation_indices_), np.arange(len(y)))
+    positive = y == m.positive_class_
+    folds = StratifiedKFold(5, shuffle=True, random_state=5).split(np.zeros((len(y), 1)),
+                                                                     positive)
+    start = 0
+    for train, test in folds:
+        np.testing.assert_array_equal(m.validation_indices_[start:start + test.size], test)
+        sub = KOTARO(standardize=False, **FIXED).fit(X[train], y[train])
+        np.testing.assert_allclose(sub.kernel_expansion(X[test]),
+                                   m.validation_scores_[start:start + test.size],
+                                   rtol=1e-6, atol=1e-8)
+        start += test.size
 
 
 def test_best_threshold_breaks_ties_towards_default():
@@ -162,6 +230,85 @@ def test_predict_proba_sums_to_one_and_is_monotone(small, minority):
     # decision_function is positive for classes_[1], whichever class is the minority
     f = m.kernel_expansion(Q)
     np.testing.assert_array_equal(m.predict(Q) == minority, f > m.threshold_)
+
+
+@pytest.mark.parametrize("minority", [0, 1])
+def test_predict_proba_argmax_equals_predict_on_blobs(minority):
+    X, y = _check_blobs()
+    y = y if minority == 1 else 1 - y
+    m = KOTARO().fit(X, y)
+    assert np.mean(m.predict(X) == y) == 1.0
+    p = m.predict_proba(X)
+    np.testing.assert_array_equal(m.classes_[p.argmax(axis=1)], m.predict(X))
+    # strictly increasing in the decision value: the ranking (ROC AUC) is kept
+    s = m.decision_function(X)
+    order = np.argsort(s)
+    assert np.all(np.diff(p[order, 1])[np.diff(s[order]) > 0] > 0)
+
+
+def test_predict_proba_argmax_equals_predict_on_yeast4():
+    X, y = load_dataset("yeast4")
+    m = KOTARO().fit(X, y)
+    Q = np.vstack([X, X + np.random.default_rng(0).normal(scale=0.05, size=X.shape)])
+    pred = m.predict(Q)
+    assert 0 < np.mean(pred == m.positive_class_) < 0.5
+    np.testing.assert_array_equal(m.classes_[m.predict_proba(Q).argmax(axis=1)], pred)
+
+
+def test_probability_is_one_half_exactly_at_the_threshold():
+    s = np.array([-1.0, -1e-300, 0.0, 1e-300, 5e-324, 1.0, 1e300])
+    p = calibration_curve_values(s, MIN_SLOPE, 1.0)
+    assert p[2] == 0.5 and p[0] < 0.5 and np.all(p[:3] <= 0.5) and np.all(p[3:] > 0.5)
+    assert np.all(1.0 - p[3:] < 0.5) and np.all(np.diff(p) >= 0)
+
+
+def test_calibration_slope_on_separated_and_uninformative_scores():
+    rng = np.random.default_rng(0)
+    # perfectly separated held-out values, with a few huge ones: no collapse to 0.5
+    s = np.r_[rng.uniform(-1.5, -0.2, 200), -3000.0, rng.uniform(0.2, 1.5, 20), 4000.0]
+    is1 = s > 0
+    a = fit_calibration(s, is1, 1.0)
+    p = calibration_curve_values(s, a, 1.0)
+    assert a > 3.0
+    assert p[is1].min() > 0.6 and p[~is1].max() < 0.4
+    # values that carry no information: the smallest slope, still strictly monotone
+    s = rng.normal(size=300)
+    assert fit_calibration(s, rng.random(300) < 0.3, 1.0) >= MIN_SLOPE
+    assert fit_calibration(s, s < 0, 1.0) == MIN_SLOPE
+
+
+def test_separable_classes_give_confident_probabilities():
+    X, y = make_blobs(n_samples=[160, 40], centers=[[0.0] * 5, [8.0] * 5], random_state=0)
+    m = KOTARO(random_state=0).fit(X, y)
+    assert m.validation_balanced_accuracy_ == 1.0
+    p = m.predict_proba(X)[:, 1]
+    assert m.calibration_coef_ > 2.0
+    assert p[y == 1].min() > 0.75 and p[y == 0].max() < 0.25
+
+
+def test_probabilities_calibrated_like_sklearn_on_held_out_rows():
+    X, y = make_classification(n_samples=900, n_features=8, n_informative=4, weights=[0.88],
+                               flip_y=0.02, random_state=11)
+    train, test = next(StratifiedKFold(3, shuffle=True, random_state=0).split(X, y))
+    m = KOTARO(random_state=0).fit(X[train], y[train])
+    p = m.predict_proba(X[test])
+    # scikit-learn's Platt scaling of the same kernel expansion, on out-of-fold values,
+    # fitted for equal class priors (the prior of the balanced-accuracy threshold)
+    ref = CalibratedClassifierCV(KOTARO(threshold=0.0, calibration=None), method="sigmoid",
+                                 cv=StratifiedKFold(5, shuffle=True, random_state=0),
+                                 ensemble=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # KOTARO.fit has no sample_weight
+        ref.fit(X[train], y[train], sample_weight=compute_sample_weight("balanced", y[train]))
+    p_ref = ref.predict_proba(X[test])
+    ours, theirs = balanced_brier(y[test], p), balanced_brier(y[test], p_ref)
+    assert ours <= theirs + 0.01               # 0.118 and 0.115 when written
+    # calibration in the large under equal priors: the balanced-weighted mean probability
+    # of classes_[1] (ideally the weighted share, one half) is as close as scikit-learn's
+    w = compute_sample_weight("balanced", y[test])
+    mean, mean_ref = np.average(p[:, 1], weights=w), np.average(p_ref[:, 1], weights=w)
+    assert abs(mean - 0.5) < abs(mean_ref - 0.5) + 0.05   # 0.408 and 0.426 when written
+    np.testing.assert_array_equal(m.classes_[p.argmax(axis=1)], m.predict(X[test]))
 
 
 def test_no_predict_proba_without_calibration(small):
@@ -199,11 +346,17 @@ def test_sparse_solver_is_close_to_exact_when_truncated():
                                np.where(y[:400] == sp.positive_class_, 1.0, -1.0), atol=1e-5)
 
 
-def test_auto_solver_switches_at_max_exact(small):
+def test_auto_solver_switch_warns(small):
     X, y = small
-    assert KOTARO(**FIXED).fit(X, y).solver_ == "exact"
-    m = KOTARO(max_exact=50, **FIXED).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert KOTARO(**FIXED).fit(X, y).solver_ == "exact"
+        # an explicit choice of the truncated form is not warned about
+        assert KOTARO(solver="sparse", **FIXED).fit(X, y).solver_ == "sparse"
+    with pytest.warns(SynthaugWarning, match=r"switches .*solver='exact'") as rec:
+        m = KOTARO(max_exact=50, **FIXED).fit(X, y)
     assert m.solver_ == "sparse" and m.sparse_neighbors_ == 32
+    assert "120 training rows > max_exact=50" in str(rec[0].message)
 
 
 def test_deterministic_under_random_state(small):
@@ -214,7 +367,36 @@ def test_deterministic_under_random_state(small):
     assert a.threshold_ == b.threshold_
     np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
     c = KOTARO(random_state=8).fit(X, y)
-    assert not np.array_equal(np.sort(a.validation_indices_), np.sort(c.validation_indices_))
+    assert not np.array_equal(a.validation_indices_, c.validation_indices_)
+
+
+@pytest.mark.parametrize("cv", [5, None])
+def test_random_state_none_is_reproducible(cv):
+    X, y = load_dataset("ecoli1")
+    a = KOTARO(cv=cv).fit(X, y)
+    b = KOTARO(cv=cv).fit(X, y)
+    assert a.threshold_ == b.threshold_
+    Q = X + np.random.default_rng(0).normal(scale=0.05, size=X.shape)
+    np.testing.assert_array_equal(a.predict(Q), b.predict(Q))
+    # None is the fixed default split, seed 0
+    assert KOTARO(cv=cv, random_state=0).fit(X, y).threshold_ == a.threshold_
+
+
+def test_threshold_is_stable_across_fold_splits():
+    X, y = load_dataset("ecoli4")
+    train, test = next(StratifiedKFold(3, shuffle=True, random_state=0).split(X, y))
+
+    def spread(**kw):
+        fits = [KOTARO(random_state=s, **kw).fit(X[train], y[train]) for s in range(6)]
+        thr = np.array([m.threshold_ for m in fits])
+        preds = [m.predict(X[test]) for m in fits]
+        agree = min(np.mean(a == b) for a, b in itertools.combinations(preds, 2))
+        return thr.std(), agree
+
+    std, agree = spread()
+    old_std, old_agree = spread(cv=None, threshold_smoothing=0.0)  # the former default
+    assert std < 0.06 and agree > 0.95     # 0.036 and 0.973 when written
+    assert std < 0.5 * old_std and agree > old_agree + 0.05   # 0.327 and 0.839
 
 
 def test_cross_fitting_covers_every_row_once(small):
@@ -338,6 +520,7 @@ def test_input_errors(small):
     {"threshold": "best"}, {"threshold": float("nan")}, {"kernel_orientation": "rows"},
     {"ridge": -1.0}, {"solver": "cg"}, {"max_exact": 0}, {"sparse_neighbors": 2},
     {"validation_fraction": 1.0}, {"cv": 1}, {"calibration": "isotonic"}, {"tol": 0.0},
+    {"threshold_smoothing": -1.0}, {"threshold_smoothing": float("inf")},
     {"max_iter": 0}, {"standardize": "yes"},
 ])
 def test_parameter_errors(small, params):
@@ -385,3 +568,25 @@ def test_prediction_in_blocks_equals_one_block(small, monkeypatch, solver):
     monkeypatch.setattr(ko, "QUERY_BLOCK", 5)
     monkeypatch.setattr(ks, "DENSE_BLOCK", 3 * len(y))
     np.testing.assert_allclose(m.decision_function(Q), whole, rtol=1e-12, atol=1e-12)
+
+
+# --------------------------------------------------------------------------- conformance
+#: Checks that cannot apply to KOTARO, with the reason. Each is run and expected to fail
+#: (an xfail, not a skip), so a change in behaviour shows up.
+EXPECTED_FAILED_CHECKS = {
+    "check_non_transformer_estimators_n_iter": (
+        "max_iter bounds GMRES in the sparse form only; the check's small data use the "
+        "exact form, a direct LU solve with no iterations to count (the sparse form "
+        "reports its count in solver_info_['iterations'])"),
+}
+
+
+@parametrize_with_checks([KOTARO()], expected_failed_checks=lambda _: EXPECTED_FAILED_CHECKS)
+def test_sklearn_conformance(estimator, check):
+    check(estimator)
+
+
+def test_tags_declare_binary_only():
+    tags = KOTARO().__sklearn_tags__()
+    assert tags.classifier_tags.multi_class is False
+    assert tags.estimator_type == "classifier"

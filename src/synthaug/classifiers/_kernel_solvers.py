@@ -13,7 +13,8 @@ arrays and on neighbour lists from :func:`synthaug.neighbors.kneighbors`:
   fallback;
 * evaluation of the kernel expansion ``f(x) = sum_j w_j k_j(x)`` for new rows, in blocks
   of bounded size;
-* the two post-processing fits: the balanced-accuracy threshold and Platt scaling.
+* the two post-processing fits: the (smoothed) balanced-accuracy threshold and the
+  calibration curve of ``predict_proba``.
 """
 
 from __future__ import annotations
@@ -27,18 +28,20 @@ import numpy as np
 import scipy.linalg as sla
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
-from scipy.optimize import minimize
-from scipy.special import expit
+from scipy.optimize import minimize, minimize_scalar
+from scipy.special import expit, ndtr
 
 from synthaug.exceptions import SynthaugWarning
 from synthaug.neighbors import kneighbors
 
 __all__ = [
+    "MIN_SLOPE",
     "SCALE_FLOOR_REL",
     "best_threshold",
+    "calibration_curve_values",
     "exact_decision",
     "exact_matrix",
-    "fit_sigmoid",
+    "fit_calibration",
     "local_scale",
     "restrict_neighbors",
     "scale_floor",
@@ -340,18 +343,111 @@ def restrict_neighbors(X: np.ndarray, ind: np.ndarray, dist: np.ndarray, rows: n
 
 
 # --------------------------------------------------------------------------- post-processing
-def best_threshold(scores: np.ndarray, positive: np.ndarray,
-                   default: float) -> tuple[float, float]:
-    """The threshold ``t`` maximising balanced accuracy of ``scores > t``.
+#: Smallest calibration slope: the probability stays strictly increasing in the decision
+#: value (so rankings, ROC AUC and average precision are kept) even when the held-out
+#: values carry no signal.
+MIN_SLOPE = 1e-3
+#: Scores per block when the smoothed balanced accuracy is evaluated (32 MiB of float64).
+_SMOOTH_BLOCK = 1 << 22
 
-    Every distinct cut is tried: the midpoints between consecutive distinct scores, plus
-    one cut below all scores and one above. Ties are broken towards ``default``.
+
+def _bandwidth(v: np.ndarray) -> float:
+    """Silverman's rule of thumb, ``0.9 min(sd, IQR / 1.349) m^(-1/5)``; the standard
+    deviation alone when the IQR is 0, and 0 when the values do not vary."""
+    if v.size < 2:
+        return 0.0
+    sd = float(np.std(v))
+    q75, q25 = np.percentile(v, [75.0, 25.0])
+    iqr = float(q75 - q25) / 1.349
+    spread = min(sd, iqr) if iqr > 0 else sd
+    h = 0.9 * spread * v.size ** -0.2
+    return h if math.isfinite(h) and h > 0 else 0.0
+
+
+def _compress(v: np.ndarray, width: float) -> tuple[np.ndarray, np.ndarray]:
+    """Values closer than ``width`` merged into their mean, with counts as weights (exact
+    distinct values when ``width`` is 0). Keeps the smoothed curves cheap on large data
+    while changing them by far less than the smoothing itself."""
+    if v.size == 0:
+        return v.astype(float), np.zeros(0)
+    lo, span = float(v.min()), float(v.max() - v.min())
+    if width <= 0 or span / width > 1e12:
+        u, counts = np.unique(v, return_counts=True)
+        return u.astype(float), counts.astype(float)
+    key = np.floor((v - lo) / width).astype(np.int64)
+    _, inv, counts = np.unique(key, return_inverse=True, return_counts=True)
+    means = np.bincount(inv, weights=v) / counts
+    return means, counts.astype(float)
+
+
+def _smoothed_share_above(t: np.ndarray, v: np.ndarray, w: np.ndarray, h: float) -> np.ndarray:
+    """``sum_i w_i Phi((v_i - t) / h) / sum_i w_i`` for every cut ``t``: the kernel-smoothed
+    share of the values above ``t`` (the plain share of ``v > t`` when ``h`` is 0)."""
+    out = np.empty(t.size)
+    step = max(1, _SMOOTH_BLOCK // max(1, v.size))
+    for s in range(0, t.size, step):
+        d = v[None, :] - t[s:s + step, None]
+        k = ndtr(d / h) if h > 0 else (d > 0).astype(float)
+        out[s:s + step] = k @ w
+    return out / w.sum()
+
+
+def best_threshold(scores: np.ndarray, positive: np.ndarray, default: float,
+                   smoothing: float = 0.0) -> tuple[float, float]:
+    """The threshold ``t`` maximising the balanced accuracy of ``scores > t``.
+
+    With ``smoothing = 0`` every distinct cut is tried: the midpoints between consecutive
+    distinct scores, plus one cut below all scores and one above. With ``smoothing > 0``
+    the step functions ``1[s > t]`` are replaced by Gaussian kernels, ``Phi((s - t) / h)``,
+    with one bandwidth per class: ``smoothing`` x Silverman's rule of thumb on that class's
+    scores. This is the balanced accuracy read off a kernel-smoothed ROC curve ("Smooth
+    non-parametric receiver operating characteristic (ROC) curves for continuous
+    diagnostic tests", Zou, Hall and Shapiro, 1997). The smoothed curve has no jagged
+    steps, so the cut that maximises it moves much less from one sample of scores (one
+    fold split) to the next. Scores closer than an eighth of the bandwidth are merged
+    first; the candidate cuts are the merged scores and the midpoints between them, and
+    the best one is refined by a bounded scalar search. Ties are broken towards
+    ``default``.
 
     Returns
     -------
     threshold : float
     balanced_accuracy : float
+        The plain (unsmoothed) balanced accuracy of ``scores > threshold``.
     """
+    p = positive.astype(bool)
+    if smoothing <= 0 or scores.size == 0 or p.all() or not p.any():
+        return _best_cut(scores, p, default)
+    h_pos = smoothing * _bandwidth(scores[p])
+    h_neg = smoothing * _bandwidth(scores[~p])
+    vp, wp = _compress(scores[p], h_pos / 8.0)
+    vn, wn = _compress(scores[~p], h_neg / 8.0)
+    u = np.unique(np.concatenate([vp, vn]))
+    pad = max(float(u[-1] - u[0]), 1.0)
+    cand = np.sort(np.concatenate([u, (u[1:] + u[:-1]) / 2.0, [u[0] - pad, u[-1] + pad]]))
+
+    def smoothed(t: np.ndarray) -> np.ndarray:
+        tpr = _smoothed_share_above(t, vp, wp, h_pos)
+        tnr = 1.0 - _smoothed_share_above(t, vn, wn, h_neg)
+        return 0.5 * (tpr + tnr)
+
+    b = smoothed(cand)
+    best = np.flatnonzero(b >= b.max() - 1e-12)
+    i = int(best[np.argmin(np.abs(cand[best] - default))])
+    t = float(cand[i])
+    if best.size == 1 and 0 < i < cand.size - 1 and (h_pos > 0 or h_neg > 0):
+        res = minimize_scalar(lambda x: -float(smoothed(np.array([x]))[0]),
+                              bounds=(float(cand[i - 1]), float(cand[i + 1])),
+                              method="bounded")
+        if res.success and -res.fun > b[i]:
+            t = float(res.x)
+    pred = scores > t
+    bacc = 0.5 * (pred[p].mean() + (~pred[~p]).mean())
+    return t, float(bacc)
+
+
+def _best_cut(scores: np.ndarray, positive: np.ndarray, default: float) -> tuple[float, float]:
+    """Exact maximisation of the balanced accuracy over every distinct cut."""
     order = np.argsort(scores, kind="stable")
     s = scores[order]
     p = positive[order].astype(bool)
@@ -374,27 +470,55 @@ def best_threshold(scores: np.ndarray, positive: np.ndarray,
     return float(t[choice]), float(bacc[choice])
 
 
-def fit_sigmoid(s: np.ndarray, positive: np.ndarray) -> tuple[float, float]:
-    """Platt scaling: ``P(positive | s) = expit(a s + b)`` with ``a >= 0``.
+def calibration_curve_values(s: np.ndarray, slope: float, scale: float) -> np.ndarray:
+    """``P(classes_[1]) = expit(slope * arcsinh(s / scale))`` for decision values ``s``.
 
-    Fitted by maximum likelihood against Platt's smoothed targets
-    (``(N+ + 1) / (N+ + 2)`` and ``1 / (N- + 2)``), which keep ``a`` finite even when the
-    scores separate the classes perfectly. The bound ``a >= 0`` makes the probability
-    non-decreasing in the decision value.
+    Exactly 0.5 at ``s = 0`` (the threshold), above 0.5 wherever ``s > 0`` (also where the
+    float arithmetic would round it to 0.5), so ``argmax`` of the two columns agrees with
+    ``s > 0``.
     """
-    pos = positive.astype(bool)
-    n_pos, n_neg = int(pos.sum()), int((~pos).sum())
-    t = np.where(pos, (n_pos + 1.0) / (n_pos + 2.0), 1.0 / (n_neg + 2.0))
-    scale = float(np.std(s))
-    scale = scale if scale > 0 and math.isfinite(scale) else 1.0
-    z = s / scale
+    p1 = expit(slope * np.arcsinh(s / scale))
+    up = (s > 0) & (p1 <= 0.5)
+    p1[up] = np.nextafter(0.5, 1.0)
+    p1[s <= 0] = np.minimum(p1[s <= 0], 0.5)
+    return p1
+
+
+def fit_calibration(s: np.ndarray, is_cls1: np.ndarray, scale: float) -> float:
+    """The slope ``a`` of ``P(classes_[1] | s) = expit(a * arcsinh(s / scale))``.
+
+    ``s`` are decision values (0 at the threshold, positive towards ``classes_[1]``). The
+    curve has no intercept, so the probability is exactly 0.5 at the threshold and
+    ``argmax(predict_proba) == predict`` by construction. ``a`` is fitted by maximum
+    likelihood with:
+
+    * **class-balanced weights** (each class weighs the same in total), so the
+      probabilities are those of a problem with equal class priors: the prior under which
+      the balanced-accuracy threshold is the Bayes decision, and the only one with which a
+      probability of 0.5 *at that threshold* can be calibrated;
+    * **Platt's smoothed targets**, ``(N1 + 1) / (N1 + 2)`` and ``1 / (N0 + 2)``, which
+      keep ``a`` finite when ``s`` separates the classes perfectly ("Probabilistic outputs
+      for support vector machines and comparisons to regularized likelihood methods",
+      Platt, 1999);
+    * the **arcsinh** transform, linear for ``|s| < scale`` and logarithmic beyond, so a
+      few extreme held-out values (interpolants can overshoot far from the data) cannot
+      drag the slope to 0;
+    * ``a >= MIN_SLOPE``, so the probability stays strictly increasing in ``s``.
+    """
+    pos = is_cls1.astype(bool)
+    n1, n0 = int(pos.sum()), int((~pos).sum())
+    if n1 == 0 or n0 == 0:
+        return MIN_SLOPE
+    t = np.where(pos, (n1 + 1.0) / (n1 + 2.0), 1.0 / (n0 + 2.0))
+    w = np.where(pos, 0.5 / n1, 0.5 / n0)
+    z = np.arcsinh(s / scale)
 
     def loss(params: np.ndarray) -> tuple[float, np.ndarray]:
-        u = params[0] * z + params[1]
-        g = expit(u) - t
-        return float(np.sum(np.logaddexp(0.0, u) - t * u)), np.array([g @ z, g.sum()])
+        u = params[0] * z
+        g = w * (expit(u) - t)
+        return float(np.sum(w * (np.logaddexp(0.0, u) - t * u))), np.array([g @ z])
 
-    x0 = np.array([1.0, math.log((n_pos + 1.0) / (n_neg + 1.0))])
-    res = minimize(loss, x0, jac=True, method="L-BFGS-B", bounds=[(0.0, None), (None, None)])
-    a, b = (float(v) for v in res.x)
-    return a / scale, b
+    res = minimize(loss, np.array([1.0]), jac=True, method="L-BFGS-B",
+                   bounds=[(MIN_SLOPE, None)])
+    a = float(res.x[0])
+    return a if math.isfinite(a) else MIN_SLOPE

@@ -20,16 +20,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.model_selection import StratifiedKFold
 from sklearn.utils.metaestimators import available_if
 
 from synthaug._labels import class_roles
-from synthaug._random import rng_from
+from synthaug._random import rng_from, to_entropy
 from synthaug._validation import check_matrix, check_n_neighbors, check_target
 from synthaug.classifiers._kernel_solvers import (
     best_threshold,
+    calibration_curve_values,
     exact_decision,
     exact_matrix,
-    fit_sigmoid,
+    fit_calibration,
     local_scale,
     restrict_neighbors,
     scale_floor,
@@ -51,6 +53,9 @@ __all__ = ["KOTARO", "default_sparse_neighbors"]
 
 #: Query rows per neighbour search when predicting with the truncated form.
 QUERY_BLOCK = 65_536
+#: Seed of the internal fold split when ``random_state=None``: repeated fits on the same
+#: data give the same threshold and the same predictions.
+DEFAULT_SPLIT_SEED = 0
 _CHOICES = {
     "bandwidth_rule": ("inv_dist", "inv_dist_sq"),
     "scale_stat": ("max", "mean", "min"),
@@ -139,8 +144,8 @@ class KOTARO(ClassifierMixin, BaseEstimator):
     label_coding : {"pm1", "01"}, default="pm1"
         Minority coded +1 / majority -1, or 1 / 0. Sets the default threshold (0 or 0.5).
     threshold : "auto" or float, default="auto"
-        Decision threshold on ``f``. "auto" tunes it for balanced accuracy on held-out
-        data (see Notes); a float is used as is.
+        Decision threshold on ``f``. "auto" maximises the (smoothed) balanced accuracy of
+        the cross-validated decision values (see Notes); a float is used as is.
     kernel_orientation : {"column_centre", "row_centre"}, default="column_centre"
         "column_centre": ``K_ij = exp(-gamma_j |x_i - x_j|^2)`` (each basis function keeps
         its centre's width; ``f`` interpolates everywhere). "row_centre":
@@ -156,21 +161,31 @@ class KOTARO(ClassifierMixin, BaseEstimator):
         "exact": dense ``n x n`` kernel and LU solve (O(n^2) memory, O(n^3) time).
         "sparse": truncated kernel (each row keeps its ``sparse_neighbors`` nearest
         centres, CSR) solved with GMRES; O(n k) memory. "auto": exact up to ``max_exact``
-        rows, sparse above.
+        rows, sparse above, with a ``SynthaugWarning`` when it switches (the truncated
+        model is a different, less accurate one; see ``docs/kotaro.md``).
     max_exact : int, default=5000
         Largest training set for which ``solver="auto"`` uses the exact form.
     sparse_neighbors : int, optional
         Centres kept per row by the sparse form (at least ``n_neighbors``, at most
         ``n_samples - 1``). Default: :func:`default_sparse_neighbors`, ``max(5 n, 32)``.
+    cv : int or None, default=5
+        Number of stratified folds whose out-of-fold decision values choose the threshold
+        and fit the calibration: every row gets a value from a model fitted without its
+        fold. Reduced (with a warning) to the size of the smallest class. None: one
+        stratified hold-out of ``validation_fraction`` of each class instead (one extra fit
+        instead of ``cv``, but a noisier threshold).
     validation_fraction : float, default=0.2
-        Share of each class held out for the threshold and the calibration (when ``cv`` is
-        None).
-    cv : int, optional
-        Use stratified ``cv``-fold cross-fitting instead of one held-out split: every row
-        gets an out-of-fold decision value. Better for small data, ``cv`` times the cost.
+        Share of each class held out when ``cv=None``; ignored otherwise.
+    threshold_smoothing : float, default=1.0
+        Bandwidth multiplier of the smoothed balanced accuracy that ``threshold="auto"``
+        maximises: each class's step function ``1[f > t]`` is replaced by a Gaussian kernel
+        with ``threshold_smoothing`` x Silverman's rule-of-thumb bandwidth of that class's
+        out-of-fold values (taken on ``arcsinh((f - default) / c)``, see Notes). 0
+        maximises the plain balanced accuracy over every cut.
     calibration : {"sigmoid", None}, default="sigmoid"
-        Platt scaling of held-out decision values, for :meth:`predict_proba`. With None,
-        ``predict_proba`` is not available.
+        "sigmoid": :meth:`predict_proba` is ``expit(a * arcsinh(decision_function / c))``,
+        0.5 at the threshold, with ``a`` fitted to the out-of-fold decision values (see
+        Notes). None: no ``predict_proba``, and no extra fits when ``threshold`` is a float.
     tol : float, default=1e-6
         Relative residual at which GMRES stops (sparse form): the fitted values then match
         the coded labels to about ``tol``.
@@ -178,7 +193,9 @@ class KOTARO(ClassifierMixin, BaseEstimator):
         GMRES inner iterations per attempt (sparse form; up to four attempts, see
         ``ridge``).
     random_state : None, int or Generator, optional
-        Seeds the internal split / folds. The kernel fit itself is deterministic.
+        Seeds the internal fold split. None uses a fixed split (the same as ``0``), so two
+        fits on the same data are identical; pass different values to see how much the
+        split matters. The kernel fit itself is deterministic.
 
     Attributes
     ----------
@@ -207,37 +224,70 @@ class KOTARO(ClassifierMixin, BaseEstimator):
         How the final system was solved: method, ridge used, residual (and iterations).
     threshold_ : float
         Threshold on ``f`` (in the label coding).
+    n_splits_ : int
+        Folds actually used (0 when no held-out values were needed or possible; 1 for the
+        single hold-out of ``cv=None``).
     validation_indices_, validation_scores_, validation_positive_ : ndarray
-        The held-out rows (out-of-fold rows with ``cv``), their ``f`` values from the model
-        fitted without them, and whether they belong to the minority class. Empty when no
-        held-out data were needed or possible.
+        The held-out rows in fold order (every row once with ``cv``), their ``f`` values
+        from the model fitted without their fold, and whether they belong to the minority
+        class. Empty when no held-out values were needed or possible.
     validation_balanced_accuracy_ : float or None
         Balanced accuracy of ``f > threshold_`` on those values.
-    calibration_coef_ : tuple of float or None
-        ``(a, b)`` with ``P(classes_[1]) = expit(a * decision_function + b)``.
+    calibration_coef_ : float or None
+        The slope ``a`` of ``P(classes_[1]) = expit(a * arcsinh(decision_function / c))``.
+    calibration_scale_ : float or None
+        ``c``: half the gap between the coded labels (1 for "pm1", 0.5 for "01").
 
     Notes
     -----
-    **Threshold and calibration.** The paper's "regional optimisation" is not known. With
-    ``threshold="auto"`` (and for the calibration) the rows are split once, stratified by
-    class (``validation_fraction`` of each class held out, at least one row of each), a
-    model with the same settings is fitted on the rest and evaluated on the held-out rows.
-    The threshold is the cut of those values with the highest balanced accuracy (ties:
-    the cut nearest the default), and Platt's sigmoid is fitted to the same values. The
-    final model is then refitted on **all** rows and uses that threshold and sigmoid
-    (with the ``pm1``/``01`` coding the scale of ``f`` does not depend on the sample size,
-    so they transfer). The scaler is fitted once on all rows. When a class is too small to
-    hold any row out, a ``SynthaugWarning`` is issued, the default threshold is used and
-    the sigmoid is fitted to the training decision values (the coded labels).
+    **Threshold.** The paper's "regional optimisation" is not known. With
+    ``threshold="auto"`` the rows are cut into ``cv`` stratified folds
+    (``sklearn.model_selection.StratifiedKFold``, shuffled with ``random_state``); for
+    each fold a model with the same settings is fitted on the other folds and evaluated on
+    it. The threshold maximises the balanced accuracy of these out-of-fold values, after
+    kernel smoothing (``threshold_smoothing``), which makes it far less dependent on the
+    split; ties go to the cut nearest the default. The search runs on
+    ``arcsinh((f - default) / c)``, with ``c`` half the gap between the coded labels, so
+    that the few huge values an interpolant can produce far from its centres do not
+    inflate the smoothing bandwidth. The final model is refitted on **all**
+    rows and uses that threshold (with the ``pm1``/``01`` coding the scale of ``f`` does
+    not depend on the sample size, so it transfers). The scaler is fitted once on all rows.
+    When a class is too small to hold any row out, a ``SynthaugWarning`` is issued, the
+    default threshold is used and the calibration is fitted to the training decision
+    values (the coded labels).
+
+    **Probabilities.** The threshold maximises balanced accuracy, which is the Bayes
+    decision when both classes are equally likely. ``predict_proba`` is calibrated for
+    that prior: ``expit(a * arcsinh(s / c))`` of the decision value ``s``, with no
+    intercept, so it is exactly 0.5 at the threshold and ``argmax(predict_proba)`` equals
+    :meth:`predict` on every row; ``a`` is fitted to the out-of-fold decision values with
+    class-balanced weights (:func:`~synthaug.classifiers._kernel_solvers.fit_calibration`).
+    On imbalanced data these are *not* the probabilities at the training class
+    frequencies: those would put 0.5 far above the threshold and contradict
+    :meth:`predict`. Convert with the prior ``pi`` of ``classes_[1]``:
+    ``p * pi / (p * pi + (1 - p) * (1 - pi))``, or wrap the model (``threshold=0.0,
+    calibration=None``) in ``sklearn.calibration.CalibratedClassifierCV``.
+
+    **Why not scikit-learn's threshold and calibration wrappers.** ``TunedThresholdClassifierCV``
+    and ``CalibratedClassifierCV`` refit the whole estimator on every fold: each refit
+    would repeat the standardisation and the neighbour search, and the tuned threshold
+    would live in the wrapper, not in :meth:`predict` and :meth:`decision_function`. Here
+    the folds reuse one neighbour search of all rows (the sparse form's lists of the
+    training part are read off it) and one scaler. ``CalibratedClassifierCV`` also fits
+    a free intercept (its probability is not 0.5 at the threshold, so its argmax
+    contradicts :meth:`predict`) and, by default, averages the fold models. Both are
+    still the right tools to *check* KOTARO; ``benchmarks/bench_kotaro_threshold.py``
+    compares the calibration with ``CalibratedClassifierCV`` on the same scores.
 
     **Sparse form.** The truncated system keeps, in row ``i``, the diagonal and the
     ``sparse_neighbors`` nearest other centres; prediction uses a query's
     ``sparse_neighbors + 1`` nearest centres, the same rule, so the fitted and the
     predicted function agree at the training rows. Neighbour lists of the internal
-    split are taken from the full data's lists (searched once), so tuning adds no search.
+    folds are taken from the full data's lists (searched once), so tuning adds no search.
 
-    Multiclass targets raise ``InvalidInputError``; wrap the model in
-    ``sklearn.multiclass.OneVsRestClassifier`` for one-vs-rest.
+    Multiclass targets raise ``InvalidInputError`` (the estimator tags declare the model
+    binary-only); wrap the model in ``sklearn.multiclass.OneVsRestClassifier`` for
+    one-vs-rest.
     """
 
     def __init__(self, n_neighbors: int = 6, bandwidth_rule: str = "inv_dist",
@@ -245,9 +295,9 @@ class KOTARO(ClassifierMixin, BaseEstimator):
                  threshold: str | float = "auto", kernel_orientation: str = "column_centre",
                  ridge: float = 1e-8, standardize: bool = True, solver: str = "auto",
                  max_exact: int = 5000, sparse_neighbors: int | None = None,
-                 validation_fraction: float = 0.2, cv: int | None = None,
-                 calibration: str | None = "sigmoid", tol: float = 1e-6,
-                 max_iter: int = 500, random_state: Any = None) -> None:
+                 cv: int | None = 5, validation_fraction: float = 0.2,
+                 threshold_smoothing: float = 1.0, calibration: str | None = "sigmoid",
+                 tol: float = 1e-6, max_iter: int = 500, random_state: Any = None) -> None:
         self.n_neighbors = n_neighbors
         self.bandwidth_rule = bandwidth_rule
         self.scale_stat = scale_stat
@@ -259,12 +309,18 @@ class KOTARO(ClassifierMixin, BaseEstimator):
         self.solver = solver
         self.max_exact = max_exact
         self.sparse_neighbors = sparse_neighbors
-        self.validation_fraction = validation_fraction
         self.cv = cv
+        self.validation_fraction = validation_fraction
+        self.threshold_smoothing = threshold_smoothing
         self.calibration = calibration
         self.tol = tol
         self.max_iter = max_iter
         self.random_state = random_state
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False  # binary only: see Notes
+        return tags
 
     # ------------------------------------------------------------------ validation
     def _check_params(self) -> None:
@@ -277,9 +333,9 @@ class KOTARO(ClassifierMixin, BaseEstimator):
                 isinstance(thr, numbers.Real) and math.isfinite(thr)):
             raise InvalidParameterError(f"threshold must be 'auto' or a finite number, "
                                         f"got {thr!r}.")
-        for name, lo in (("ridge", 0.0), ("tol", None)):
+        for name, lo in (("ridge", 0.0), ("threshold_smoothing", 0.0), ("tol", None)):
             v = getattr(self, name)
-            if (not isinstance(v, numbers.Real) or not math.isfinite(v)
+            if (isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v)
                     or (v < lo if lo is not None else v <= 0)):
                 raise InvalidParameterError(f"{name} must be a finite number "
                                             f"{'>= 0' if lo is not None else '> 0'}, got {v!r}.")
@@ -305,8 +361,27 @@ class KOTARO(ClassifierMixin, BaseEstimator):
 
     def _as_matrix(self, X: Any, *, fit: bool) -> np.ndarray:
         names = None
-        if isinstance(X, pd.DataFrame) and all(isinstance(c, str) for c in X.columns):
-            names = np.asarray(X.columns, dtype=object)
+        if isinstance(X, pd.DataFrame):
+            if all(isinstance(c, str) for c in X.columns):
+                names = np.asarray(X.columns, dtype=object)
+            complex_ = any(pd.api.types.is_complex_dtype(t) for t in X.dtypes)
+        else:
+            if X is not None and not isinstance(X, np.ndarray) and not hasattr(X, "toarray"):
+                X = np.asarray(X)
+            complex_ = isinstance(X, np.ndarray) and np.iscomplexobj(X)
+        if complex_:
+            raise InvalidInputError("Complex data not supported: KOTARO needs real-valued "
+                                    "features.")
+        shape = getattr(X, "shape", ())
+        if len(shape) == 1:
+            raise InvalidInputError(
+                f"Expected a 2D array, got a 1D array of shape {tuple(shape)} instead. "
+                "Reshape your data either using array.reshape(-1, 1) if your data has a "
+                "single feature or array.reshape(1, -1) if it contains a single sample.")
+        if len(shape) == 2 and 0 in shape:
+            what = "sample" if shape[0] == 0 else "feature"
+            raise InvalidInputError(f"Found array with 0 {what}(s) (shape={tuple(shape)}) "
+                                    f"while a minimum of 1 is required by KOTARO.")
         arr = check_matrix(X, what="KOTARO")
         if fit:
             self.n_features_in_ = arr.shape[1]
@@ -314,36 +389,57 @@ class KOTARO(ClassifierMixin, BaseEstimator):
                 self.feature_names_in_ = names
             elif hasattr(self, "feature_names_in_"):
                 del self.feature_names_in_
-        elif arr.shape[1] != self.n_features_in_:
-            raise InvalidInputError(f"X has {arr.shape[1]} features, but KOTARO was fitted "
-                                    f"with {self.n_features_in_}.")
+            return arr
+        fitted_names = getattr(self, "feature_names_in_", None)
+        if names is not None and fitted_names is not None and not np.array_equal(
+                names, fitted_names):
+            raise InvalidInputError(
+                "The feature names should match those that were passed during fit: "
+                f"fitted with {list(fitted_names)[:10]}, got {list(names)[:10]}.")
+        if names is None and fitted_names is not None:
+            warnings.warn("X does not have valid feature names, but KOTARO was fitted with "
+                          "feature names", UserWarning, stacklevel=3)
+        if names is not None and fitted_names is None:
+            warnings.warn("X has feature names, but KOTARO was fitted without feature names",
+                          UserWarning, stacklevel=3)
+        if arr.shape[1] != self.n_features_in_:
+            raise InvalidInputError(f"X has {arr.shape[1]} features, but KOTARO is expecting "
+                                    f"{self.n_features_in_} features as input.")
         return arr
 
     # ------------------------------------------------------------------ fitting
+    def _split_seed(self) -> int:
+        """The fold split's seed: ``DEFAULT_SPLIT_SEED`` for None, else from
+        ``random_state`` (a Generator is advanced by one draw)."""
+        if self.random_state is None:
+            return DEFAULT_SPLIT_SEED
+        return to_entropy(self.random_state) % (2**32)
+
     def _splits(self, positive: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]] | None:
-        """Stratified held-out split(s), or None (with a warning) when impossible."""
-        rng = rng_from(self.random_state)
+        """Stratified folds (or the single hold-out of ``cv=None``), or None (with a
+        warning) when a class is too small to hold any row out."""
+        seed = self._split_seed()
         groups = [np.flatnonzero(~positive), np.flatnonzero(positive)]
         smallest = min(g.size for g in groups)
         n_folds = 0 if self.cv is None else min(int(self.cv), smallest)
-        fold = np.empty(positive.size, dtype=np.intp)
-        for g in groups:
-            perm = rng.permutation(g)
-            if self.cv is None:
-                n_val = min(max(round(self.validation_fraction * g.size), 1), g.size - 1)
-                fold[perm] = np.arange(g.size) >= n_val  # 0 = held out, 1 = fitted
-            else:
-                fold[perm] = np.arange(g.size) % max(n_folds, 1)
+        parts: list[tuple[np.ndarray, np.ndarray]] = []
         if self.cv is None:
-            parts = [(np.flatnonzero(fold == 1), np.flatnonzero(fold == 0))]
-        else:
-            parts = [(np.flatnonzero(fold != f), np.flatnonzero(fold == f))
-                     for f in range(n_folds)]
-        too_small = smallest < 2 or any(tr.size < self.n_neighbors + 1 for tr, _ in parts)
+            rng = rng_from(seed)
+            fitted = np.empty(positive.size, dtype=bool)
+            for g in groups:
+                perm = rng.permutation(g)
+                n_val = min(max(round(self.validation_fraction * g.size), 1), g.size - 1)
+                fitted[perm] = np.arange(g.size) >= n_val
+            parts = [(np.flatnonzero(fitted), np.flatnonzero(~fitted))]
+        elif n_folds >= 2:
+            folds = StratifiedKFold(n_folds, shuffle=True, random_state=seed)
+            parts = list(folds.split(np.zeros((positive.size, 1)), positive))
+        too_small = (smallest < 2 or not parts
+                     or any(tr.size < self.n_neighbors + 1 for tr, _ in parts))
         if too_small:
             warnings.warn(
                 f"KOTARO: the smallest class has {smallest} row(s), too few to hold any "
-                "out; the default threshold is used and the sigmoid is fitted to the "
+                "out; the default threshold is used and the calibration is fitted to the "
                 "training decision values.", SynthaugWarning, stacklevel=3)
             return None
         if self.cv is not None and n_folds < self.cv:
@@ -396,9 +492,9 @@ class KOTARO(ClassifierMixin, BaseEstimator):
             val_f.append(sub.decision(Xs[va], q_ind, q_dist))
         return np.concatenate(val_idx), np.concatenate(val_f)
 
-    def _fit_threshold_and_sigmoid(self, held_out: tuple[np.ndarray, np.ndarray] | None,
-                                   target: np.ndarray, positive: np.ndarray,
-                                   default_thr: float) -> None:
+    def _fit_threshold_and_calibration(self, held_out: tuple[np.ndarray, np.ndarray] | None,
+                                       target: np.ndarray, positive: np.ndarray,
+                                       default_thr: float) -> None:
         if held_out is not None:
             self.validation_indices_, self.validation_scores_ = held_out
             self.validation_positive_ = positive[self.validation_indices_]
@@ -406,9 +502,15 @@ class KOTARO(ClassifierMixin, BaseEstimator):
             self.validation_indices_ = np.empty(0, dtype=np.intp)
             self.validation_scores_ = np.empty(0)
             self.validation_positive_ = np.empty(0, dtype=bool)
+        half_gap = 1.0 if self.label_coding == "pm1" else 0.5
         if self.threshold == "auto" and held_out is not None:
-            self.threshold_, _ = best_threshold(self.validation_scores_,
-                                                self.validation_positive_, default_thr)
+            # chosen on arcsinh((f - default) / half_gap): linear where the coded labels
+            # are, logarithmic beyond, so the few huge values an interpolant can produce
+            # far from its centres do not inflate the smoothing bandwidth
+            z = np.arcsinh((self.validation_scores_ - default_thr) / half_gap)
+            t_z, _ = best_threshold(z, self.validation_positive_, 0.0,
+                                    float(self.threshold_smoothing))
+            self.threshold_ = float(default_thr + half_gap * np.sinh(t_z))
         else:
             self.threshold_ = default_thr if self.threshold == "auto" else float(self.threshold)
         self.validation_balanced_accuracy_ = None
@@ -417,7 +519,7 @@ class KOTARO(ClassifierMixin, BaseEstimator):
             pv = self.validation_positive_
             self.validation_balanced_accuracy_ = float(
                 0.5 * (pred[pv].mean() + (~pred[~pv]).mean()))
-        self.calibration_coef_ = None
+        self.calibration_coef_ = self.calibration_scale_ = None
         if self.calibration == "sigmoid":
             if held_out is not None:
                 scores, pos = self.validation_scores_, self.validation_positive_
@@ -425,10 +527,11 @@ class KOTARO(ClassifierMixin, BaseEstimator):
                 scores, pos = target, positive
             s = self._sign * (scores - self.threshold_)
             is_cls1 = pos if self._sign > 0 else ~pos
-            self.calibration_coef_ = fit_sigmoid(s, is_cls1)
+            self.calibration_scale_ = half_gap
+            self.calibration_coef_ = fit_calibration(s, is_cls1, self.calibration_scale_)
 
     def fit(self, X: Any, y: Any) -> KOTARO:
-        """Fit the kernel expansion, and the threshold and sigmoid on held-out rows.
+        """Fit the kernel expansion, and the threshold and calibration on out-of-fold values.
 
         Parameters
         ----------
@@ -442,6 +545,8 @@ class KOTARO(ClassifierMixin, BaseEstimator):
         self : KOTARO
         """
         self._check_params()
+        if y is None:
+            raise InvalidInputError("KOTARO requires y to be passed, but the target y is None.")
         arr = self._as_matrix(X, fit=True)
         y_arr = check_target(y)
         if y_arr.shape[0] != arr.shape[0]:
@@ -471,19 +576,32 @@ class KOTARO(ClassifierMixin, BaseEstimator):
 
         solver = self.solver if self.solver != "auto" else (
             "exact" if n <= self.max_exact else "sparse")
+        k = min(self.sparse_neighbors if self.sparse_neighbors is not None
+                else default_sparse_neighbors(self.n_neighbors), n - 1)
         if solver == "exact" and n > self.max_exact:
             warnings.warn(
                 f"KOTARO: solver='exact' on {n} rows builds a dense {n} x {n} kernel matrix "
                 f"(about {2 * 8 * n * n / 1e9:.1f} GB with the LU copy) and takes O(n^3) "
                 "time; solver='sparse' scales linearly.", SynthaugWarning, stacklevel=2)
-        k = min(self.sparse_neighbors if self.sparse_neighbors is not None
-                else default_sparse_neighbors(self.n_neighbors), n - 1)
+        if self.solver == "auto" and solver == "sparse":
+            warnings.warn(
+                f"KOTARO: {n} training rows > max_exact={self.max_exact}, so solver='auto' "
+                f"switches from the exact kernel model to the truncated (sparse) one: each "
+                f"row keeps only its {k} nearest centres and the system is solved by GMRES. "
+                "This is a different model, not a small approximation: on the data measured "
+                "in docs/kotaro.md its decision values correlate 0.1 to 0.98 with the exact "
+                "model's and its balanced accuracy differs by -0.05 to +0.34. To keep the "
+                f"exact model pass solver='exact' or max_exact>={n} (dense n x n matrix, "
+                f"about {2 * 8 * n * n / 1e9:.1f} GB, O(n^3) time); pass solver='sparse' to "
+                "choose the truncated model and silence this warning.",
+                SynthaugWarning, stacklevel=2)
         need = self.n_neighbors if solver == "exact" else k
         tuning = self.threshold == "auto" or self.calibration is not None
         parts = self._splits(positive) if tuning else None
+        self.n_splits_ = 0 if parts is None else len(parts)
         n_list = need
         if parts is not None:
-            held = self.validation_fraction if self.cv is None else 1.0 / len(parts)
+            held = max(va.size for _, va in parts) / n
             n_list = min(n - 1, math.ceil((need + 1) / (1.0 - held) * 1.25) + 5)
         ind, dist = kneighbors(Xs, n_list, return_distance=True)
         d_all = local_scale(dist, self.n_neighbors, self.scale_stat)
@@ -499,7 +617,7 @@ class KOTARO(ClassifierMixin, BaseEstimator):
         self.solver_ = solver
         self.sparse_neighbors_ = k if solver == "sparse" else None
 
-        self._fit_threshold_and_sigmoid(held_out, target, positive, default_thr)
+        self._fit_threshold_and_calibration(held_out, target, positive, default_thr)
         return self
 
     # ------------------------------------------------------------------ prediction
@@ -558,7 +676,10 @@ class KOTARO(ClassifierMixin, BaseEstimator):
 
     @available_if(lambda self: self.calibration is not None)
     def predict_proba(self, X: Any) -> np.ndarray:
-        """Class probabilities from Platt scaling of the decision values.
+        """Class probabilities, calibrated for equal class priors and 0.5 at the threshold.
+
+        ``P(classes_[1]) = expit(a * arcsinh(decision_function / c))`` with
+        ``a = calibration_coef_`` and ``c = calibration_scale_`` (see the class Notes).
 
         Parameters
         ----------
@@ -567,12 +688,11 @@ class KOTARO(ClassifierMixin, BaseEstimator):
         Returns
         -------
         proba : ndarray of shape (n_samples, 2)
-            Columns in the order of ``classes_``; non-decreasing in ``decision_function``
-            for ``classes_[1]``.
+            Columns in the order of ``classes_``; increasing in ``decision_function`` for
+            ``classes_[1]`` (strictly, until float rounding saturates it at 0 or 1), and
+            ``argmax`` equals :meth:`predict` on every row.
         """
-        from scipy.special import expit
-
         s = self.decision_function(X)
-        a, b = self.calibration_coef_  # type: ignore[misc]
-        p1 = expit(a * s + b)
+        p1 = calibration_curve_values(s, float(self.calibration_coef_),  # type: ignore[arg-type]
+                                      float(self.calibration_scale_))  # type: ignore[arg-type]
         return np.column_stack([1.0 - p1, p1])
