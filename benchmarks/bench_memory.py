@@ -6,7 +6,11 @@ The target: every method runs at this size, and its estimate lies between 0.5 an
 its measured peak, so the up-front refusal neither blocks work that fits nor lets through
 work that does not.
 
-Usage: ``python benchmarks/bench_memory.py [--n 1000000] [--d 20] [--no-save]``.
+KOTARO's fit is measured too, at ``--kotaro-n`` rows (sparse solver; its traced run is
+slow, so the default is 50,000; its memory grows linearly in the rows).
+
+Usage: ``python benchmarks/bench_memory.py [--n 1000000] [--d 20] [--kotaro-n 50000]
+[--only smote,gksmote] [--no-save]``.
 """
 
 from __future__ import annotations
@@ -32,11 +36,41 @@ SAMPLERS = {
 }
 
 
+def _kotaro(n: int, d: int) -> dict[str, float]:
+    """KOTARO's fit (sparse solver above max_exact) on n x d: traced peak vs estimate."""
+    import gc
+    import tracemalloc
+    import warnings
+
+    from synthaug.classifiers import KOTARO
+
+    rng = np.random.default_rng(1)
+    n_min = n // 20
+    X = np.vstack([rng.normal(0, 1, (n - n_min, d)), rng.normal(0.7, 1, (n_min, d))])
+    y = np.r_[np.zeros(n - n_min, dtype=np.int64), np.ones(n_min, dtype=np.int64)]
+    estimate = KOTARO(random_state=0).memory_estimate(n, d)
+    gc.collect()
+    start = time.perf_counter()
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        KOTARO(random_state=0).fit(X, y)
+    peak = tracemalloc.get_traced_memory()[1] - base
+    tracemalloc.stop()
+    return {"n": n, "peak_bytes": peak, "output_bytes": 0, "estimate_bytes": estimate,
+            "estimate_over_peak": estimate / peak,
+            "wall_s": round(time.perf_counter() - start, 2),
+            "note": "fit only; wall time includes tracemalloc's overhead"}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--d", type=int, default=20)
     parser.add_argument("--only", default=None, help="comma-separated sampler names")
+    parser.add_argument("--kotaro-n", type=int, default=50_000,
+                        help="rows for KOTARO's fit (sparse solver; 0 skips it)")
     parser.add_argument("--no-save", action="store_true")
     args = parser.parse_args()
     rng = np.random.default_rng(0)
@@ -55,6 +89,9 @@ def main() -> None:
                          "estimate_over_peak": estimate / measured["peak_bytes"],
                          "wall_s": round(time.perf_counter() - start, 2)}
         print(name, results[name], flush=True)
+    if args.kotaro_n:
+        results["kotaro"] = _kotaro(args.kotaro_n, args.d)
+        print("kotaro", results["kotaro"], flush=True)
     ratios = [r["estimate_over_peak"] for r in results.values()]
     report = {"data": {"n": args.n, "d": args.d, "minority_share": 0.05},
               "target": "0.5 <= estimate / peak <= 2 for every sampler",

@@ -18,7 +18,6 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import shuffle
 from sklearn.utils.class_weight import compute_sample_weight
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from synthaug.classifiers import KOTARO, default_sparse_neighbors
 from synthaug.classifiers._kernel_solvers import (
@@ -571,19 +570,7 @@ def test_prediction_in_blocks_equals_one_block(small, monkeypatch, solver):
 
 
 # --------------------------------------------------------------------------- conformance
-#: Checks that cannot apply to KOTARO, with the reason. Each is run and expected to fail
-#: (an xfail, not a skip), so a change in behaviour shows up.
-EXPECTED_FAILED_CHECKS = {
-    "check_non_transformer_estimators_n_iter": (
-        "max_iter bounds GMRES in the sparse form only; the check's small data use the "
-        "exact form, a direct LU solve with no iterations to count (the sparse form "
-        "reports its count in solver_info_['iterations'])"),
-}
-
-
-@parametrize_with_checks([KOTARO()], expected_failed_checks=lambda _: EXPECTED_FAILED_CHECKS)
-def test_sklearn_conformance(estimator, check):
-    check(estimator)
+# scikit-learn's estimator checks run on KOTARO from tests/test_conformance.py.
 
 
 def test_tags_declare_binary_only():

@@ -52,3 +52,26 @@ def test_bad_limit_setting_is_named(monkeypatch):
 
 def test_format_bytes():
     assert format_bytes(1536) == "1.5 KB" and format_bytes(3 * 1024**3) == "3 GB"
+
+
+def test_kotaro_estimate_and_refusal(monkeypatch):
+    import warnings
+
+    from synthaug.classifiers import KOTARO
+
+    X, y = _data(n=2500, d=8)
+    for solver in ("exact",):  # the sparse form: benchmarks/bench_memory.py (slow traced)
+        model = KOTARO(solver=solver, random_state=0)
+        estimate = model.memory_estimate(*X.shape)
+        tracemalloc.start()
+        base = tracemalloc.get_traced_memory()[0]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model.fit(X, y)
+        peak = tracemalloc.get_traced_memory()[1] - base
+        tracemalloc.stop()
+        assert 0.5 * peak <= estimate <= 2.0 * peak, (solver, estimate, peak)
+    monkeypatch.setenv("SYNTHAUG_MEMORY_LIMIT", "20M")
+    with pytest.raises(MemoryLimitError, match=r"KOTARO \(solver='exact'\) on 2,500 x 8 needs "
+                                               r"about .*solver='sparse'"):
+        KOTARO(solver="exact").fit(X, y)

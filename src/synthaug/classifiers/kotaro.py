@@ -27,6 +27,7 @@ from synthaug._labels import class_roles
 from synthaug._random import rng_from, to_entropy
 from synthaug._validation import check_matrix, check_n_neighbors, check_target
 from synthaug.classifiers._kernel_solvers import (
+    GMRES_RESTART,
     best_threshold,
     calibration_curve_values,
     exact_decision,
@@ -47,6 +48,7 @@ from synthaug.exceptions import (
     NotFittedError,
     SynthaugWarning,
 )
+from synthaug.limits import check_memory
 from synthaug.neighbors import kneighbors
 
 __all__ = ["KOTARO", "default_sparse_neighbors"]
@@ -120,6 +122,17 @@ class _Expansion:
             out[s:s + QUERY_BLOCK] = truncated_decision(ii, dd, self.gamma, self.w,
                                                         self.orientation, q_gamma)
         return out
+
+
+def _memory_bytes(n: int, d: int, solver: str, k: int, n_list: int) -> int:
+    """Upper bound of KOTARO's fit memory; see :meth:`KOTARO.memory_estimate`."""
+    rows = 3 * n * d * 8                         # input copy, scaled rows, stored rows
+    lists = 2 * n * n_list * 16                  # neighbour lists, and a fold's restricted copy
+    if solver == "exact":
+        system = 2 * n * n * 8                   # kernel matrix and its LU factors
+    else:
+        system = 2 * n * k * 12 + n * (GMRES_RESTART + 4) * 8   # CSR (and a fold's) + GMRES
+    return int(rows + lists + system + 8 * n * 8)
 
 
 class KOTARO(ClassifierMixin, BaseEstimator):
@@ -323,6 +336,20 @@ class KOTARO(ClassifierMixin, BaseEstimator):
         return tags
 
     # ------------------------------------------------------------------ validation
+    def memory_estimate(self, n_rows: int, n_features: int) -> int:
+        """Peak bytes of ``fit`` on ``n_rows x n_features`` (see :mod:`synthaug.limits`):
+        the neighbour lists, the kernel system of the chosen solver (dense ``n x n`` for
+        the exact one, ``n x k`` sparse plus GMRES vectors for the truncated one) and the
+        stored training rows. ``fit`` refuses up front when it exceeds available memory."""
+        solver = self.solver if self.solver != "auto" else (
+            "exact" if n_rows <= self.max_exact else "sparse")
+        k = min(self.sparse_neighbors if self.sparse_neighbors is not None
+                else default_sparse_neighbors(self.n_neighbors), max(n_rows - 1, 1))
+        need = self.n_neighbors if solver == "exact" else k
+        n_list = need if self.cv is None and self.threshold != "auto" else min(
+            max(n_rows - 1, 1), math.ceil((need + 1) / 0.8 * 1.25) + 5)
+        return _memory_bytes(n_rows, n_features, solver, k, n_list)
+
     def _check_params(self) -> None:
         for name, options in _CHOICES.items():
             if getattr(self, name) not in options:
@@ -603,6 +630,11 @@ class KOTARO(ClassifierMixin, BaseEstimator):
         if parts is not None:
             held = max(va.size for _, va in parts) / n
             n_list = min(n - 1, math.ceil((need + 1) / (1.0 - held) * 1.25) + 5)
+        check_memory(_memory_bytes(n, Xs.shape[1], solver, k, n_list),
+                     what=f"KOTARO (solver={solver!r}) on {n:,} x {Xs.shape[1]}",
+                     alternative=("use solver='sparse', whose memory grows linearly" if
+                                  solver == "exact" else
+                                  "fit on a stratified subsample, or lower sparse_neighbors."))
         ind, dist = kneighbors(Xs, n_list, return_distance=True)
         d_all = local_scale(dist, self.n_neighbors, self.scale_stat)
         floor = scale_floor(d_all, Xs)
