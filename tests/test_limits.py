@@ -75,3 +75,20 @@ def test_kotaro_estimate_and_refusal(monkeypatch):
     with pytest.raises(MemoryLimitError, match=r"KOTARO \(solver='exact'\) on 2,500 x 8 needs "
                                                r"about .*solver='sparse'"):
         KOTARO(solver="exact").fit(X, y)
+
+
+def test_size_search_estimate_and_refusal(monkeypatch):
+    from sklearn.linear_model import LogisticRegression
+
+    from synthaug.generators import SMOTEGenerator
+    from synthaug.search import TGVTSS, VTSS
+
+    X, y = _data(n=20_000, d=10)
+    narrow = VTSS(LogisticRegression(), SMOTEGenerator(), gammas=(0, 0.5))
+    wide = TGVTSS(LogisticRegression(), SMOTEGenerator(), n_jobs=2)
+    # the search holds at least one fold's training part and its augmented copy
+    assert narrow.memory_estimate(y, 10) >= 2 * X.nbytes
+    assert wide.memory_estimate(y, 10) > 2 * narrow.memory_estimate(y, 10)
+    monkeypatch.setenv("SYNTHAUG_MEMORY_LIMIT", "4M")
+    with pytest.raises(MemoryLimitError, match="VTSS on 20,000 x 10 needs about"):
+        narrow.fit(X, y)

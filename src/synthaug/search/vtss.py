@@ -17,6 +17,7 @@ networks are refitted from scratch for each candidate).
 
 from __future__ import annotations
 
+import os
 import warnings
 from abc import ABCMeta, abstractmethod
 from typing import Any
@@ -27,6 +28,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
 
+from synthaug._labels import class_roles
 from synthaug._random import to_entropy
 from synthaug._validation import check_numeric_X_y
 from synthaug.diagnostics.quality import alignment, generator_quality, theory_target
@@ -38,6 +40,8 @@ from synthaug.exceptions import (
     NotFittedError,
     SynthaugWarning,
 )
+from synthaug.generators.protocol import as_encoded
+from synthaug.limits import check_memory
 from synthaug.metrics import balanced_log_loss
 from synthaug.sampler import Oversampler
 from synthaug.sizing.counts import Gamma, round_half_up
@@ -143,6 +147,26 @@ class _SizeSearch(ClassifierMixin, BaseEstimator, metaclass=ABCMeta):
                     ) -> np.ndarray:
         """Candidate multipliers of the gap, searched by cross-validation."""
 
+    #: The largest multiple of the gap the candidates can reach (TG-VTSS's wide grid).
+    _max_gamma: float = float(max(WIDE_GAMMAS))
+
+    def memory_estimate(self, y: Any, n_features: int) -> int:
+        """Peak bytes of ``fit`` beyond its input and the classifier's own memory, for
+        labels ``y`` and ``n_features`` columns: per fold running at once, the training
+        part, the synthetic pool of the largest candidate, the augmented copy and the
+        generator's working memory; then the final refit (see :mod:`synthaug.limits`)."""
+        roles = class_roles(np.asarray(y))
+        n, d = sum(roles.counts.values()), int(n_features)
+        pool = round_half_up(self._max_gamma * roles.gap)
+        generator = as_encoded(self.generator)
+        work = (generator.memory_estimate(n, d, roles.counts[roles.minority])
+                if hasattr(generator, "memory_estimate") else 0)
+        per_fold = (n + pool + (n + pool)) * d * 8 + work
+        jobs = min(self.cv if isinstance(self.cv, int) else 5,
+                   self.n_jobs if self.n_jobs and self.n_jobs > 0 else (
+                       os.cpu_count() or 1) if self.n_jobs == -1 else 1)
+        return int(jobs * per_fold + (n + pool) * d * 8)
+
     def _check_estimator(self) -> None:
         if not hasattr(self.estimator, "predict_proba"):
             raise InvalidParameterError(
@@ -166,6 +190,10 @@ class _SizeSearch(ClassifierMixin, BaseEstimator, metaclass=ABCMeta):
                 f"stratified folds need at least {self.cv} rows in each class; lower cv or "
                 "add data.")
         gap = n0 - n1
+        check_memory(self.memory_estimate(y, X.shape[1]),
+                     what=f"{type(self).__name__} on {len(y):,} x {X.shape[1]}",
+                     alternative="search on a stratified subsample, run the folds one at a "
+                                 "time (n_jobs=1), or use a smaller largest gamma.")
         entropy = to_entropy(self.random_state)
         self.gap_ = gap
         self.minority_class_ = minority
@@ -292,6 +320,11 @@ class VTSS(_SizeSearch):
         self.warm_start = warm_start
         self.n_jobs = n_jobs
         self.random_state = random_state
+
+    @property
+    def _max_gamma(self) -> float:  # type: ignore[override]
+        g = np.asarray(self.gammas, dtype=float).ravel()
+        return float(g.max()) if g.size and np.isfinite(g).all() else 0.0
 
     def _candidates(self, X: np.ndarray, y: np.ndarray, gap: int, entropy: int) -> np.ndarray:
         if self.scoring != "balanced_log_loss":
