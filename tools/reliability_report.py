@@ -25,6 +25,37 @@ def _short(detail: str, status: str) -> str:
     return "refused" if kind.startswith("error") else kind
 
 
+def _conformance_section() -> list[str]:
+    """Which estimators run which suites, and the checks expected to fail, with reasons
+    (from the registries of tests/test_conformance.py)."""
+    import test_conformance as conf
+
+    def names(estimators: list) -> str:
+        return ", ".join(sorted({type(e).__name__ for e in estimators}))
+
+    lines = ["## Conformance", "",
+             "`tests/test_conformance.py` runs imbalanced-learn's sampler checks on "
+             f"{names(conf.SAMPLERS)}, and scikit-learn's estimator checks on the same "
+             f"samplers and on {names(conf.CLASSIFIERS)}. Every imbalanced-learn sampler check "
+             "passes. The scikit-learn checks expected to fail, and why:", ""]
+    reasons: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for estimator, checks in conf.EXPECTED_FAILURES.items():
+        for check, reason in checks.items():
+            reasons[reason][estimator].append(check)
+    for check, reason in conf._expected(conf.SMALL_SAMPLERS[5]).items():
+        reasons[reason]["Oversampler(GaussianGenerator)"].append(check)
+    for reason, by_estimator in reasons.items():
+        groups: dict[tuple[str, ...], list[str]] = defaultdict(list)
+        for estimator, checks in by_estimator.items():
+            groups[tuple(sorted(checks))].append(estimator)
+        where = "; ".join(f"{', '.join(sorted(who))}: {', '.join(f'`{c}`' for c in checks)}"
+                          for checks, who in groups.items())
+        lines.append(f"- {where}. Why: {reason}.")
+    lines += ["", "scikit-learn skips its array-API check unless `SCIPY_ARRAY_API=1` is set; "
+              "synthaug does not claim array-API support.", ""]
+    return lines
+
+
 def _limits_section() -> list[str]:
     """The scale limits: estimates and measured peaks from benchmarks/bench_memory.py."""
     import json
@@ -34,8 +65,10 @@ def _limits_section() -> list[str]:
              "Before it starts, every sampler estimates its peak memory "
              "(`Oversampler.memory_estimate`) and refuses with `MemoryLimitError` (need, "
              "limit, alternative) when the estimate exceeds the available memory or "
-             "`SYNTHAUG_MEMORY_LIMIT`; it never runs out of memory halfway. KOTARO and the "
-             "size search have their own limits, stated on their pages.", ""]
+             "`SYNTHAUG_MEMORY_LIMIT` (a 15% margin over the estimate); it never runs out of "
+             "memory halfway. KOTARO (`KOTARO.memory_estimate`: dense n x n for the exact "
+             "solver, linear for the sparse one) and VTSS / TG-VTSS (`memory_estimate`: fold "
+             "copies, the largest pool, the generator) check the same way.", ""]
     if not path.exists():
         return [*lines, "(Run `python benchmarks/bench_memory.py` for the measured table.)", ""]
     report = json.loads(path.read_text())
@@ -47,8 +80,10 @@ def _limits_section() -> list[str]:
     from synthaug.limits import format_bytes
 
     for name, r in report["samplers"].items():
-        lines.append(f"| {name} | {r['wall_s']} | {format_bytes(r['peak_bytes'])} | "
-                     f"{format_bytes(r['output_bytes'])} | {format_bytes(r['estimate_bytes'])} "
+        label = f"{name} (fit, {r['n']:,} rows)" if "n" in r else name
+        output = format_bytes(r["output_bytes"]) if r["output_bytes"] else "-"
+        lines.append(f"| {label} | {r['wall_s']} | {format_bytes(r['peak_bytes'])} | "
+                     f"{output} | {format_bytes(r['estimate_bytes'])} "
                      f"| {r['estimate_over_peak']:.2f} |")
     return [*lines, ""]
 
@@ -98,6 +133,7 @@ def main() -> None:
         for message, who in messages.items():
             lines.append(f"- {', '.join(who)}: `{message}`")
         lines.append("")
+    lines += _conformance_section()
     lines += _limits_section()
     out = ROOT / "docs" / "reliability.md"
     out.write_text("\n".join(lines).rstrip() + "\n")

@@ -14,6 +14,7 @@ target and renamed into place, so an interrupted run never leaves a partial outp
 from __future__ import annotations
 
 import contextlib
+import csv
 import errno
 import json
 import sys
@@ -43,7 +44,7 @@ app.add_typer(results_app, name="results")
 DEFAULT_STORE = Path("synthaug-results.sqlite")
 
 console = Console()
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, emoji=False)  # ":name:" in a column name is text
 
 
 def _one_line(text: Any) -> str:
@@ -176,11 +177,22 @@ def _table_format(output: Path) -> str:
 
 
 def write_output(frame: pd.DataFrame, output: Path) -> None:
-    """Write CSV or Parquet atomically: to a temporary file, then rename."""
+    """Write CSV or Parquet atomically: to a temporary file, then rename.
+
+    CSV text is quoted in full when any of it holds a carriage return: pandas quotes only
+    fields holding its line terminator, and a bare "\\r" would split the row when read back.
+    """
     if _table_format(output) == "csv":
-        atomic_write(output, lambda tmp: frame.to_csv(tmp, index=False))
+        quoting = csv.QUOTE_NONNUMERIC if _holds_carriage_return(frame) else csv.QUOTE_MINIMAL
+        atomic_write(output, lambda tmp: frame.to_csv(tmp, index=False, quoting=quoting))
     else:
         atomic_write(output, lambda tmp: frame.to_parquet(tmp, index=False))
+
+
+def _holds_carriage_return(frame: pd.DataFrame) -> bool:
+    text = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    return any("\r" in str(c) for c in frame.columns) or any(
+        frame[c].astype(str).str.contains("\r", regex=False).any() for c in text)
 
 
 def _counts_table(before: pd.Series, after: pd.Series) -> Table:
@@ -253,7 +265,7 @@ def resample(
         X_res, y_res = sampler.fit_resample(X, y)
         frame = X_res.copy()
         label = y.name if y.name is not None else "target"
-        frame[label] = y_res.to_numpy()
+        frame[label] = y_res.array  # keeps the label's dtype (category, string, Int64)
         write_output(frame, output)
     if as_json:
         sys.stdout.write(json.dumps({

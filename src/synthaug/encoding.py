@@ -19,6 +19,7 @@ the most frequent category among its seed's neighbours.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,7 +27,12 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from synthaug.exceptions import DataTypeError, InvalidInputError, UnknownColumnError
+from synthaug.exceptions import (
+    DataTypeError,
+    InvalidInputError,
+    SynthaugWarning,
+    UnknownColumnError,
+)
 
 __all__ = ["TableCodec", "majority_vote", "neighbour_space"]
 
@@ -40,6 +46,35 @@ def _is_numeric_dtype(dtype: Any) -> bool:
     return (pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype))
 
 
+# A categorical column with a distinct value in every row, and more rows than this, looks
+# like an identifier; TableCodec.fit warns about it.
+MIN_ROWS_FOR_IDENTIFIER = 20
+
+
+def _not_numeric_message(name: Any, dtype: Any) -> str:
+    if pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(
+            dtype) or isinstance(dtype, pd.PeriodDtype):
+        return (f"Column {name!r} holds dates or times ({dtype}), which synthaug cannot "
+                "interpolate; convert it to numbers (for example days since a fixed date) "
+                "or drop it.")
+    return (f"Column {name!r} has non-numeric dtype {dtype} but is not declared categorical. "
+            "Pass it in categorical_features (or use categorical_features='auto' with a "
+            "pandas DataFrame), or encode it.")
+
+
+def _warn_if_identifier(name: Any, col: Any, cats: np.ndarray) -> None:
+    """Warn when categorical column ``name`` has a different value in every row."""
+    n = len(col)
+    if n <= MIN_ROWS_FOR_IDENTIFIER or len(cats) < n or pd.Series(col).nunique() < n:
+        return
+    warnings.warn(
+        f"Categorical column {name!r} has a different value in each of its {n} rows, so it "
+        "looks like an identifier (an ID, a name, a timestamp): synthetic rows would only "
+        "copy its values from real rows. Drop the column before resampling (in Python "
+        f"X.drop(columns=[{name!r}]), or delete it from the file), or convert it to "
+        "numbers if it is a measurement.", SynthaugWarning, stacklevel=4)
+
+
 class TableCodec:
     """Split a feature table into numeric and categorical parts and put it back together.
 
@@ -50,6 +85,21 @@ class TableCodec:
         mask, ``None`` for none, or ``"auto"`` for pandas columns of category, object,
         string or bool dtype and for the columns of a numpy object array that do not read
         as numbers (other numpy input then has no categorical columns).
+
+    Notes
+    -----
+    ``fit`` checks the columns once for every generator and the CLI:
+
+    * a categorical column with a different value in every row, in a table of more than
+      ``MIN_ROWS_FOR_IDENTIFIER`` (20) rows, looks like an identifier (an ID, a name, a
+      timestamp read as text). It is kept, but a :class:`~synthaug.exceptions.SynthaugWarning`
+      names it and says to drop it: synthetic rows could only copy its values;
+    * date and time columns (datetime64, timedelta64, period) are refused with a
+      :class:`~synthaug.exceptions.DataTypeError` that says to convert them to numbers;
+    * a column of lists, dicts or arrays is refused with a ``DataTypeError`` too;
+    * missing values in a categorical column are an
+      :class:`~synthaug.exceptions.InvalidInputError` (numeric ones are refused by the
+      input checks after encoding).
 
     Attributes
     ----------
@@ -87,10 +137,7 @@ class TableCodec:
         self.categorical_idx_ = np.flatnonzero(self.categorical_mask_)
         for j in self.numeric_idx_:
             if not self._column_is_numeric(X, j):
-                raise DataTypeError(
-                    f"Column {self.columns_[j]!r} has non-numeric dtype {self.dtypes_[j]} but "
-                    "is not declared categorical. Pass it in categorical_features (or use "
-                    "categorical_features='auto' with a pandas DataFrame), or encode it.")
+                raise DataTypeError(_not_numeric_message(self.columns_[j], self.dtypes_[j]))
         self.categories_ = []
         for j in self.categorical_idx_:
             col = self._column(X, j)
@@ -98,16 +145,27 @@ class TableCodec:
                 raise InvalidInputError(
                     f"Categorical column {self.columns_[j]!r} has missing values; impute them "
                     "or make 'missing' a category of its own.")
-            dtype = self.dtypes_[j]
-            if isinstance(dtype, pd.CategoricalDtype):
-                cats = np.asarray(dtype.categories)
-            else:
-                cats = pd.unique(pd.Series(col, dtype=object)) if not isinstance(
-                    col, np.ndarray) or col.dtype == object else np.unique(col)
-                cats = np.asarray(sorted(cats, key=lambda v: (str(type(v)), v)), dtype=object)
+            cats = self._categories(col, j)
+            _warn_if_identifier(self.columns_[j], col, cats)
             self.categories_.append(cats)
         self.n_features_in_ = len(self.columns_)
         return self
+
+    def _categories(self, col: Any, j: int) -> np.ndarray:
+        """The categories of column ``j`` (its dtype's, or its sorted distinct values)."""
+        dtype = self.dtypes_[j]
+        if isinstance(dtype, pd.CategoricalDtype):
+            return np.asarray(dtype.categories)
+        try:
+            cats = pd.unique(pd.Series(col, dtype=object)) if not isinstance(
+                col, np.ndarray) or col.dtype == object else np.unique(col)
+            return np.asarray(sorted(cats, key=lambda v: (str(type(v)), v)), dtype=object)
+        except TypeError:  # unhashable (lists, dicts, arrays) or unorderable values
+            kinds = sorted({type(v).__name__ for v in col[:1000]})
+            raise DataTypeError(
+                f"Column {self.columns_[j]!r} holds values of type {', '.join(kinds)}, "
+                "which are neither numbers nor categories; turn it into columns of plain "
+                "values, or drop it.") from None
 
     def _resolve_mask(self, X: Any) -> np.ndarray:
         d = len(self.columns_)
