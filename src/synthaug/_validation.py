@@ -1,8 +1,10 @@
 """Input checks at the public boundary.
 
 Every public entry point (``Generator.fit``, ``Oversampler.fit_resample``, the CLI, the
-bench) validates here, once, and raises one of :mod:`synthaug.exceptions` with a message
-that names the problem and what to do. Internals trust what comes out of these functions.
+bench) validates here, once (mixed tables through :func:`synthaug.encoding.encode_X_y`,
+which calls these checks and then encodes), and raises one of :mod:`synthaug.exceptions`
+with a message that names the problem and what to do. Internals trust what comes out of
+these functions.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ import pandas as pd
 from sklearn.exceptions import DataConversionWarning
 
 from synthaug._labels import class_roles
-from synthaug.encoding import TableCodec
 from synthaug.exceptions import (
     DataTypeError,
     InvalidInputError,
@@ -23,8 +24,8 @@ from synthaug.exceptions import (
     NotEnoughSamplesError,
 )
 
-__all__ = ["MAX_ABS_VALUE", "check_X_y", "check_finite", "check_matrix", "check_n_neighbors",
-           "check_numeric_X_y", "check_target"]
+__all__ = ["MAX_ABS_VALUE", "check_finite", "check_matrix", "check_n_neighbors",
+           "check_numeric_X_y", "check_table_and_target", "check_target"]
 
 
 def check_target(y: Any, *, min_classes: int = 2, what: str = "y") -> np.ndarray:
@@ -199,29 +200,17 @@ def check_matrix(X: Any, *, what: str = "this method") -> np.ndarray:
     return arr
 
 
-def check_X_y(X: Any, y: Any, *, categorical_features: Any = "auto",
-              codec: TableCodec | None = None
-              ) -> tuple[TableCodec, np.ndarray, np.ndarray, np.ndarray]:
-    """Validate a feature table and its labels.
-
-    Returns
-    -------
-    codec : TableCodec
-        Fitted on ``X`` (or the one given, already fitted).
-    X_num : ndarray of shape (n_samples, n_numeric), float64
-    X_cat : ndarray of shape (n_samples, n_categorical), int codes
-    y : ndarray of shape (n_samples,)
-    """
+def check_table_and_target(X: Any, y: Any) -> tuple[Any, np.ndarray]:
+    """Validate a feature table (array, list or DataFrame; not sparse, 2-D, not empty, not
+    complex) and its labels, of the same length. Returns the table (as an array or the
+    DataFrame itself) and the labels as a 1-D array; the encoding of the columns happens
+    in :func:`synthaug.encoding.encode_X_y`."""
     X = _check_table_shape(X)
     y_arr = check_target(y)
     if X.shape[0] != y_arr.shape[0]:
         raise InvalidInputError(
             f"X has {X.shape[0]} rows but y has {y_arr.shape[0]} labels.")
-    if codec is None:
-        codec = TableCodec(categorical_features).fit(X)
-    X_num, X_cat = codec.encode(X)
-    check_finite(X_num, [codec.columns_[j] for j in codec.numeric_idx_])
-    return codec, X_num, X_cat, y_arr
+    return X, y_arr
 
 
 def check_n_neighbors(n_rows: int, n_neighbors: Any, *, label: Any = None,

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from synthaug._validation import check_finite, check_table_and_target
 from synthaug.exceptions import (
     DataTypeError,
     InvalidInputError,
@@ -34,7 +35,7 @@ from synthaug.exceptions import (
     UnknownColumnError,
 )
 
-__all__ = ["TableCodec", "majority_vote", "neighbour_space"]
+__all__ = ["TableCodec", "encode_X_y", "majority_vote", "neighbour_space"]
 
 
 def _is_categorical_dtype(dtype: Any) -> bool:
@@ -312,6 +313,31 @@ def _cast_numeric(values: np.ndarray, dtype: Any) -> Any:
     if values.dtype == dtype:
         return values
     return values.astype(dtype)
+
+
+def encode_X_y(X: Any, y: Any, *, categorical_features: Any = "auto",
+               codec: TableCodec | None = None
+               ) -> tuple[TableCodec, np.ndarray, np.ndarray, np.ndarray]:
+    """Validate a feature table and its labels, and encode the table.
+
+    The one entry of mixed tables into the library: the checks of
+    :func:`synthaug._validation.check_table_and_target`, the codec fitted (or the one
+    given, already fitted), and the numeric part checked for NaN, inf and magnitudes that
+    overflow.
+
+    Returns
+    -------
+    codec : TableCodec
+    X_num : ndarray of shape (n_samples, n_numeric), float64
+    X_cat : ndarray of shape (n_samples, n_categorical), int codes
+    y : ndarray of shape (n_samples,)
+    """
+    X, y_arr = check_table_and_target(X, y)
+    if codec is None:
+        codec = TableCodec(categorical_features).fit(X)
+    X_num, X_cat = codec.encode(X)
+    check_finite(X_num, [codec.columns_[j] for j in codec.numeric_idx_])
+    return codec, X_num, X_cat, y_arr
 
 
 def neighbour_space(X_num: np.ndarray, X_cat: np.ndarray, n_levels: Sequence[int],

@@ -28,7 +28,7 @@ from sklearn.base import clone
 
 from synthaug._labels import class_roles, plain_label
 from synthaug._random import to_entropy
-from synthaug._validation import check_X_y
+from synthaug.encoding import encode_X_y
 from synthaug.generators import (
     ADASYNGenerator,
     BorderlineSMOTEGenerator,
@@ -159,7 +159,7 @@ class Oversampler(BaseOverSampler):
             In the types of ``X`` and ``y`` (see the module docstring).
         """
         labels = _one_hot_labels(y)
-        codec, X_num, X_cat, y_arr = check_X_y(
+        codec, X_num, X_cat, y_arr = encode_X_y(
             X, y if labels is None else labels, categorical_features=self.categorical_features)
         counts = resolve_counts(y_arr, self.sampling_strategy)
         prototype = self._make_generator()

@@ -11,7 +11,7 @@ fixed-size chunks, each with its own random stream (:func:`synthaug._random.chun
 so a subclass only writes ``_fit`` and ``_sample_chunk``.
 
 Input validation and the split into numeric and categorical columns happen here, once, via
-:func:`synthaug._validation.check_X_y` and :class:`synthaug.encoding.TableCodec`.
+:func:`synthaug.encoding.encode_X_y` and :class:`synthaug.encoding.TableCodec`.
 """
 
 from __future__ import annotations
@@ -24,8 +24,7 @@ from sklearn.base import BaseEstimator
 
 from synthaug._labels import class_roles, plain_label
 from synthaug._random import chunk_streams, to_entropy
-from synthaug._validation import check_X_y
-from synthaug.encoding import TableCodec
+from synthaug.encoding import TableCodec, encode_X_y
 from synthaug.exceptions import InvalidInputError, InvalidParameterError, NotFittedError
 
 __all__ = ["BaseGenerator", "default_target_class"]
@@ -84,7 +83,7 @@ class BaseGenerator(BaseEstimator, metaclass=ABCMeta):
         -------
         self
         """
-        codec, X_num, X_cat, y_arr = check_X_y(X, y, categorical_features=categorical_features)
+        codec, X_num, X_cat, y_arr = encode_X_y(X, y, categorical_features=categorical_features)
         return self._fit_encoded(codec, X_num, X_cat, y_arr, target_class)
 
     def sample(self, n: int, *, random_state: Any = None) -> Any:
