@@ -202,3 +202,14 @@ def test_search_package_and_the_older_spelling_agree():
 
     assert synthaug.sizing.VTSS is synthaug.search.VTSS
     assert synthaug.sizing.TGVTSS is synthaug.search.TGVTSS
+
+
+def test_diagnostics_refuse_unsupported_models_before_fitting():
+    from synthaug.diagnostics import generator_quality, symmetry_test
+
+    X, y = _mixture(300, 40, 0)
+    knn = make_pipeline(StandardScaler(), KNeighborsClassifier())
+    with pytest.raises(InvalidParameterError, match="KNeighborsClassifier has no supported"):
+        symmetry_test(knn, X, y)
+    with pytest.raises(InvalidParameterError, match="KNeighborsClassifier has no supported"):
+        generator_quality(knn, SMOTEGenerator(), X, y)

@@ -28,7 +28,7 @@ from sklearn.model_selection import StratifiedKFold
 from synthaug._random import to_entropy
 from synthaug._validation import check_numeric_X_y
 from synthaug.diagnostics._linalg import regularised_inverse
-from synthaug.diagnostics.scores import score_model
+from synthaug.diagnostics.scores import check_supported, score_model
 from synthaug.diagnostics.symmetry import (
     _binary_target,
     balanced_pilot_fit,
@@ -83,6 +83,7 @@ def generator_quality(estimator: Any, generator: Any, X: Any, y: Any, *, cv: int
     random_state : None, int or Generator
         Seeds the folds and the synthetic draws.
     """
+    check_supported(estimator)
     X, y_orig = check_numeric_X_y(X, y, what="the generator-quality score", binary=True)
     y = centre_labels(estimator, y_orig, centered)
     majority, minority = class_split(y)

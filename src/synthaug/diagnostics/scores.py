@@ -30,7 +30,7 @@ from sklearn.pipeline import Pipeline
 
 from synthaug.exceptions import InvalidParameterError
 
-__all__ = ["SUPPORTED", "ScoreModel", "final_step", "score_model"]
+__all__ = ["SUPPORTED", "ScoreModel", "check_supported", "final_step", "score_model"]
 
 SUPPORTED = ("LogisticRegression (alone or last in a Pipeline)",
              "MLPClassifier (last-layer linearisation)",
@@ -118,6 +118,16 @@ def _last_hidden(mlp: MLPClassifier, X: np.ndarray) -> np.ndarray:
     for W, b in zip(mlp.coefs_[:-1], mlp.intercepts_[:-1]):
         A = act(A @ W + b)
     return A
+
+
+def check_supported(estimator: Any) -> None:
+    """Raise :class:`InvalidParameterError` before any fitting when ``estimator`` (fitted
+    or not) is not one of :data:`SUPPORTED`."""
+    last = final_step(estimator)
+    if not isinstance(last, (LogisticRegression, MLPClassifier, LinearRegression, Ridge)):
+        raise InvalidParameterError(
+            f"{type(last).__name__} has no supported score for the VTSS diagnostics; "
+            f"supported: {'; '.join(SUPPORTED)}.")
 
 
 def score_model(estimator: Any) -> ScoreModel:

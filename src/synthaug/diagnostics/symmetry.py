@@ -25,7 +25,7 @@ from sklearn.pipeline import Pipeline
 from synthaug._labels import class_roles
 from synthaug._validation import check_numeric_X_y
 from synthaug.diagnostics._linalg import regularised_inverse
-from synthaug.diagnostics.scores import ScoreModel, final_step, score_model
+from synthaug.diagnostics.scores import ScoreModel, check_supported, final_step, score_model
 from synthaug.exceptions import InvalidParameterError, NotEnoughSamplesError
 
 __all__ = ["SymmetryTest", "balanced_pilot_fit", "class_split", "symmetry_test"]
@@ -118,6 +118,7 @@ def symmetry_test(estimator: Any, X: Any, y: Any, *, alpha: float = 0.05,
     """
     if not 0 < alpha < 1:
         raise InvalidParameterError(f"alpha must lie in (0, 1), got {alpha}.")
+    check_supported(estimator)
     X, y = check_numeric_X_y(X, y, what="the symmetry test", binary=True)
     y = centre_labels(estimator, y, centered)
     majority, minority = class_split(y)
