@@ -86,7 +86,7 @@ from synthaug.datasets import load_dataset
 from synthaug.metrics import average_precision, balanced_accuracy, mcc
 
 #: The KEEL sets of the GK-SMOTE reference repository, with their KEEL spelling.
-SPEC_DATASETS = (
+REFERENCE_DATASETS = (
     "abalone19", "abalone9-18", "ecoli-0-1-3-7_vs_2-6", "ecoli-0-1_vs_2-3-5",
     "ecoli-0-2-3-4_vs_5", "ecoli-0-3-4_vs_5", "ecoli-0-4-6_vs_5", "ecoli-0-6-7_vs_3-5",
     "ecoli4", "glass-0-1-5_vs_2", "glass-0-1-6_vs_2", "glass-0-1-6_vs_5", "glass2", "glass4",
@@ -518,7 +518,7 @@ def main(argv: list[str] | None = None) -> None:
         print(markdown(payload))
         return
 
-    datasets = QUICK_DATASETS if args.quick else SPEC_DATASETS
+    datasets = QUICK_DATASETS if args.quick else REFERENCE_DATASETS
     noise_levels = QUICK_NOISE_LEVELS if args.quick else NOISE_LEVELS
     if args.diagnose:
         run_diagnosis(datasets, noise_levels, args.n_jobs, args.out_dir, stem)

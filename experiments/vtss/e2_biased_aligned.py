@@ -47,7 +47,7 @@ THETA_STAR = MU / (MU @ MU + 2.0)
 RIDGE = 1e-6
 MULTIPLIERS = {"0": 0, "D": 1, "4D": 4}
 # reference table (balanced excess risk), n_tilde = 4D and n_tilde = D
-SPEC = {6: (0.0020, 0.0192), 12: (0.0012, 0.0196), 25: (0.0005, 0.0165),
+REFERENCE = {6: (0.0020, 0.0192), 12: (0.0012, 0.0196), 25: (0.0005, 0.0165),
         50: (0.0002, 0.0165), 100: (0.0001, 0.0168), 200: (0.0001, 0.0164),
         400: (0.0, 0.0161), 800: (0.0, 0.0161), 1600: (0.0, 0.0161), 3200: (4e-6, 0.0161)}
 
@@ -107,14 +107,14 @@ def main(argv=None) -> None:
     for n1 in N1S:
         reps = [one_rep(n1, r) for r in range(args.reps)]
         row = {"n1": n1, "n0": 20 * n1, "D": 19 * n1,
-               "reference_4D": SPEC[n1][0], "reference_D": SPEC[n1][1]}
+               "reference_4D": REFERENCE[n1][0], "reference_D": REFERENCE[n1][1]}
         for name in MULTIPLIERS:
             row[f"excess_{name}"], row[f"se_{name}"] = mean_se([r[name][0] for r in reps])
             row[f"test_excess_{name}"] = mean_se([r[name][1] for r in reps])[0]
         row["D_within_0.001_of_floor"] = bool(abs(row["excess_D"] - floor) <= 0.001)
         rows.append(row)
-        print(f"n1={n1:5d}  4D {row['excess_4D']:.5f} (reference {SPEC[n1][0]:.4f})   "
-              f"D {row['excess_D']:.5f} (reference {SPEC[n1][1]:.4f})   "
+        print(f"n1={n1:5d}  4D {row['excess_4D']:.5f} (reference {REFERENCE[n1][0]:.4f})   "
+              f"D {row['excess_D']:.5f} (reference {REFERENCE[n1][1]:.4f})   "
               f"0 {row['excess_0']:.4f}   [{timer()} s]", flush=True)
 
     fig, axes = new_figure(1, 1, (6.5, 4.5))
@@ -125,8 +125,8 @@ def main(argv=None) -> None:
         se = np.array([r[f"se_{name}"] for r in rows])
         ax.errorbar(n1, m, yerr=1.96 * se, marker="o", color=color,
                     label=f"n_tilde = {name} (library)" if name != "0" else "no synthetic rows")
-    ax.plot(n1, [SPEC[k][1] for k in N1S], "s", mfc="none", color="C0", label="reference, D")
-    ax.plot(n1, [max(SPEC[k][0], 1e-6) for k in N1S], "s", mfc="none", color="C3",
+    ax.plot(n1, [REFERENCE[k][1] for k in N1S], "s", mfc="none", color="C0", label="reference, D")
+    ax.plot(n1, [max(REFERENCE[k][0], 1e-6) for k in N1S], "s", mfc="none", color="C3",
             label="reference, 4D (0 drawn at 1e-6)")
     ax.axhline(floor, color="C0", ls=":", label=f"population floor {floor:.4f}")
     ax.set_xscale("log")

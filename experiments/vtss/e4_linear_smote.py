@@ -60,7 +60,7 @@ from synthaug.search.vtss import LOCAL_GAMMAS, SYMMETRIC_GAMMAS, WIDE_GAMMAS
 
 NAME = "e4_linear_smote"
 CURVE_GAMMAS = np.round(np.linspace(0.0, 2.0, 21), 2)
-SPEC_CURVE = {0.0: 0.85, 1.0: 0.36, 2.0: 0.38}
+REFERENCE_CURVE = {0.0: 0.85, 1.0: 0.36, 2.0: 0.38}
 
 
 def model() -> LogisticRegression:
@@ -204,7 +204,7 @@ def plot(reps: list[dict], s: dict):
     if s["curve_se"] is not None:
         se = np.array(s["curve_se"])
         ax.fill_between(sizes, m - 1.96 * se, m + 1.96 * se, alpha=0.2)
-    ax.plot([g * D for g in SPEC_CURVE], list(SPEC_CURVE.values()), "ks", mfc="none",
+    ax.plot([g * D for g in REFERENCE_CURVE], list(REFERENCE_CURVE.values()), "ks", mfc="none",
             label="reference (figure reading)")
     for (name, v), c in zip(s["methods"].items(), ("C3", "C2", "C4")):
         ax.axhline(v["mean_loss"][0], color=c, ls="--", lw=1,
