@@ -72,7 +72,10 @@ def test_default_suite_matches_the_issue():
     table = list_datasets()
     chosen = table[table["name"].isin(config.datasets)]
     assert (chosen["imbalance_ratio"] >= 1.5).all() and (chosen["n"] <= 10_000).all()
-    assert len(chosen) == ((table["imbalance_ratio"] >= 1.5) & (table["n"] <= 10_000)).sum()
+    # and enough minority rows for k_neighbors + 1 = 6 in every training part of 5 folds
+    assert (chosen["n_minority"] >= 8).all()
+    assert len(chosen) == ((table["imbalance_ratio"] >= 1.5) & (table["n"] <= 10_000)
+                           & (table["n_minority"] >= 8)).sum()
 
 
 def test_task_row_is_correct():

@@ -7,7 +7,13 @@ import pytest
 from scipy import stats as sps
 
 from synthaug.bench import stats as S
-from synthaug.bench.report import write_report
+from synthaug.bench.report import (
+    dataset_metadata,
+    error_cause,
+    failure_causes,
+    natural_key,
+    write_report,
+)
 from synthaug.exceptions import InvalidInputError, InvalidParameterError
 from synthaug.metrics import METRICS
 
@@ -237,7 +243,7 @@ def test_write_report_full(tmp_path):
     assert text.count("<svg") == 2 * 2 + 2  # 2 CD diagrams + 1 box figure per classifier
     assert "ValueError: &lt;k_neighbors&gt; &amp; &#x27;n&#x27; too &quot;large&quot;" in text
     assert "<k_neighbors>" not in text
-    assert "timed out after 60 s" in text
+    assert "timed out after N s" in text  # failures are grouped by cause
     assert "8/0/0<br>" in text and "0/0/8<br>" in text  # best vs none; none vs smote
     assert 'class="win"' in text and 'class="loss"' in text  # Wilcoxon p < 0.05 with N = 8
     _no_remote_resources(text)
@@ -298,3 +304,282 @@ def test_write_report_rejects_bad_arguments(tmp_path):
     with pytest.raises(InvalidParameterError):
         write_report(_results(n_datasets=2), tmp_path / "r.html", alpha=2.0)
     assert not (tmp_path / "r.html").exists()
+
+
+# --------------------------------------------------------------------------- Holm
+
+
+def test_holm_hand_computed():
+    # sorted: 0.005 x 4 = 0.02, 0.01 x 3 = 0.03, 0.03 x 2 = 0.06, 0.04 x 1 = 0.04 -> 0.06
+    adjusted = S.holm([0.01, 0.04, 0.03, 0.005, np.nan])
+    np.testing.assert_allclose(adjusted, [0.03, 0.06, 0.06, 0.02, np.nan])
+    np.testing.assert_allclose(S.holm([0.2, 0.5, 0.9]), [0.6, 1.0, 1.0])  # capped at 1
+    np.testing.assert_allclose(S.holm([0.04]), [0.04])
+    assert S.holm([]).size == 0 and np.isnan(S.holm([np.nan])).all()
+
+
+def test_holm_matches_the_definition_on_random_pvalues():
+    rng = np.random.default_rng(3)
+    p = rng.random(7) ** 3
+    order = np.argsort(p)
+    m = p.size
+    expected = np.empty(m)
+    running = 0.0
+    for i, idx in enumerate(order):
+        running = max(running, min(1.0, (m - i) * p[idx]))
+        expected[idx] = running
+    np.testing.assert_allclose(S.holm(p), expected)
+    assert np.all(S.holm(p) >= p)
+
+
+def test_win_tie_loss_reports_holm_over_the_family():
+    wtl = S.win_tie_loss(S.aggregate(_results()), "balanced_accuracy", "logreg", "none")
+    np.testing.assert_allclose(wtl["p_holm"], S.holm(wtl["p_value"].to_numpy()))
+    assert (wtl["p_holm"] >= wtl["p_value"]).all()
+
+
+# --------------------------------------------------------------------------- the report
+
+
+def _noise_results(n_datasets=12, methods=("none", "class-weight", "smote", "adasyn")):
+    """Every method alike: scores are pure noise, so the Friedman test does not reject."""
+    rng = np.random.default_rng(7)
+    rows = []
+    for d in range(n_datasets):
+        for method in methods:
+            row = {"dataset": f"ds{d}", "method": method, "classifier": "logreg",
+                   "status": "ok", "fold": 0}
+            for name in METRICS:
+                row[name] = 0.5 + rng.normal(0, 0.05)
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def test_cd_diagram_only_where_friedman_rejects(tmp_path):
+    quiet = _noise_results()
+    matrix = S.score_matrix(S.aggregate(quiet), "average_precision", "logreg")
+    assert S.friedman(matrix).pvalue > 0.05
+    text = write_report(quiet, tmp_path / "quiet.html").read_text()
+    assert "The Friedman test does not reject" in text
+    assert text.count("<svg") == 1  # the box plots only
+    loud = write_report(_results(n_datasets=12), tmp_path / "loud.html").read_text()
+    assert "The Friedman test rejects" in loud and "does not reject" not in loud
+    assert loud.count("<svg") == 2 * 2 + 2
+    pair = _results(n_datasets=12, methods=["none", "smote"])
+    two = write_report(pair, tmp_path / "two.html").read_text()
+    assert "Friedman test not computed" in two and "Without a Friedman test" in two
+    assert "does not reject" not in two and two.count("<svg") == 2  # box plots only
+
+
+def test_caution_below_ten_datasets(tmp_path):
+    few = write_report(_results(n_datasets=8), tmp_path / "few.html").read_text()
+    assert "Caution: the ranks and tests rest on only 8 datasets" in few
+    many = write_report(_results(n_datasets=12), tmp_path / "many.html").read_text()
+    assert "Caution" not in many
+
+
+def _finding_results(n_datasets=12):
+    """none is best on average precision; smote best on balanced accuracy (known answer)."""
+    order_ap = {"none": 0.9, "class-weight": 0.8, "smote": 0.6, "adasyn": 0.7}
+    order_ba = {"none": 0.6, "class-weight": 0.7, "smote": 0.9, "adasyn": 0.8}
+    rng = np.random.default_rng(11)
+    rows = []
+    for d in range(n_datasets):
+        for method in order_ap:
+            row = {"dataset": f"ds{d}", "method": method, "classifier": "logreg",
+                   "status": "ok", "fold": 0,
+                   "average_precision": order_ap[method] + rng.normal(0, 0.005),
+                   "balanced_accuracy": order_ba[method] + rng.normal(0, 0.005)}
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _finding_section(text):
+    return text[text.index('id="finding"'):text.index('id="summary"')]
+
+
+def test_finding_in_plain_words(tmp_path):
+    text = write_report(_finding_results(), tmp_path / "r.html").read_text()
+    finding = _finding_section(text)
+    assert "No resampling ranks first on average precision with logistic regression." \
+        in finding
+    assert ("On balanced accuracy with logistic regression, smote ranks first (mean rank "
+            "1.00 over 12 datasets); it is significantly better than no resampling") in finding
+    assert "it is significantly better than class weighting" in finding
+    assert ("smote is significantly worse than no resampling on average precision with "
+            "logistic regression") in finding
+    assert ("adasyn is significantly worse than no resampling on average precision") in finding
+    assert "Caution" not in finding
+    assert text.index('id="finding"') < text.index('id="summary"')  # the first section
+
+
+def test_finding_says_when_nothing_is_significant(tmp_path):
+    finding = _finding_section(write_report(_noise_results(n_datasets=6),
+                                            tmp_path / "r.html").read_text())
+    assert "Caution: the ranks and tests rest on only 6 datasets" in finding
+    assert "is significantly" not in finding and "is not significantly better" in finding
+
+
+# --------------------------------------------------------------------------- exports
+
+
+def test_markdown_export(tmp_path):
+    out = write_report(_results(n_datasets=12), tmp_path / "r.md")
+    text = out.read_text()
+    assert text.startswith("# synthaug benchmark")
+    for heading in ["## Finding", "## Mean ranks", "## Per-dataset scores", "## Failures"]:
+        assert f"\n{heading}\n" in text
+    assert "| method | balanced\\_accuracy |" in text and "| --- | ---: |" in text
+    assert "<svg" not in text and "Figure not saved" in text
+    assert "**1.00**" in text  # the best mean rank in bold
+
+
+def test_latex_export_bolds_the_best(tmp_path):
+    res = _results(n_datasets=12, methods=["none", "smote", "<b>x</b>_%"])
+    text = write_report(res, tmp_path / "r.tex").read_text()
+    assert text.count(r"\begin{table}") == 4  # scores and ranks, 2 classifiers
+    assert r"\toprule" in text and r"\textbf{1.00}" in text
+    assert "Method & balanced accuracy & G-mean & MCC" in text
+    assert r"<b>x</b>\_\%" in text
+    rank_tables = text.split(r"\caption{Mean rank")[1:]
+    for table in rank_tables:
+        best_row = next(line for line in table.splitlines() if line.startswith("<b>x"))
+        assert best_row.count(r"\textbf{") == len(METRICS)
+        none_row = next(line for line in table.splitlines() if line.startswith("none "))
+        assert r"\textbf" not in none_row
+
+
+def test_csv_export(tmp_path):
+    out = write_report(_results(n_datasets=12), tmp_path / "r.csv")
+    table = pd.read_csv(out)
+    assert len(table) == 2 * len(METRICS) * 4
+    for column in ["classifier", "metric", "method", "mean_score", "mean_rank", "n_datasets",
+                   "p_value_vs_none", "p_holm_vs_none", "wins_vs_class-weight"]:
+        assert column in table.columns
+    row = table[(table.classifier == "logreg") & (table.metric == "average_precision")
+                & (table.method == "best")].iloc[0]
+    assert row.mean_rank == 1.0 and row.wins_vs_none == 12
+    assert row.p_holm_vs_none >= row.p_value_vs_none
+
+
+def test_format_argument_wins_over_suffix_and_is_checked(tmp_path):
+    out = write_report(_results(n_datasets=3), tmp_path / "r.txt", fmt="md")
+    assert out.read_text().startswith("# ")
+    assert write_report(_results(n_datasets=3), tmp_path / "r.x").read_text().startswith(
+        "<!DOCTYPE html>")
+    with pytest.raises(InvalidParameterError):
+        write_report(_results(n_datasets=3), tmp_path / "r.pdf", fmt="pdf")
+
+
+def test_figures_saved_as_standalone_files(tmp_path):
+    out = write_report(_results(n_datasets=12), tmp_path / "r.md", figures=tmp_path / "figs")
+    files = sorted(p.name for p in (tmp_path / "figs").iterdir())
+    assert len(files) == 2 * (2 * 2 + 2)  # svg + pdf of every figure
+    assert "01-cd-logreg-average_precision.svg" in files
+    for name in files:
+        head = (tmp_path / "figs" / name).read_bytes()[:5]
+        assert head == b"%PDF-" if name.endswith(".pdf") else b"<?xml" in head + b"<?xml"
+    assert "](figs/01-cd-logreg-average_precision.svg)" in out.read_text()
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def test_natural_order_and_dataset_metadata(tmp_path):
+    from synthaug.datasets import list_datasets
+
+    known = list_datasets().set_index("name").loc["ecoli1"]
+    res = _results(n_datasets=3, classifiers=("knn",))
+    res["dataset"] = res["dataset"].map({"ds0": "ecoli1", "ds1": "ds10",
+                                         "ds2": "churn.csv#3fa2b1c0"})
+    extra = _results(n_datasets=3, classifiers=("knn",)).query("dataset == 'ds2'")
+    res = pd.concat([res, extra], ignore_index=True)
+    meta = dataset_metadata(["ecoli1", "churn.csv#3fa2b1c0", "nope"], res)
+    assert meta.loc["ecoli1", "n"] == known["n"]
+    assert meta.loc["ecoli1", "n_features"] == known["n_features"]
+    assert meta.loc["ecoli1", "imbalance_ratio"] == pytest.approx(known["imbalance_ratio"])
+    assert meta.loc["churn.csv#3fa2b1c0", "n"] == 150  # n_train + n_test of its tasks
+    assert np.isnan(meta.loc["churn.csv#3fa2b1c0", "n_features"])
+    assert meta.loc["nope"].isna().all()
+    assert sorted(["ds10", "DS2", "ds1", "Ecoli1"], key=natural_key) == [
+        "ds1", "DS2", "ds10", "Ecoli1"]
+    text = write_report(res, tmp_path / "r.html").read_text()
+    table = text[text.index('id="per-dataset"'):text.index('id="box-plots"')]
+    assert "<th>n</th><th>features</th><th>IR</th>" in table
+    assert table.index(">churn.csv#3fa2b1c0<") < table.index(">ds2<") \
+        < table.index(">ds10<") < table.index(">ecoli1<")
+    assert f"<td>{int(known['n'])}</td><td>{int(known['n_features'])}</td>" in table
+
+
+def test_runtime_counts_ok_tasks(tmp_path):
+    text = write_report(_results(n_datasets=2), tmp_path / "r.md").read_text()
+    runtime = text[text.index("## Runtime"):text.index("## Failures")]
+    assert "| ok tasks |" in runtime and "(s)" in runtime
+    # smote with tree: 2 datasets x 3 folds, one failed
+    assert "| smote | tree | 5 | 0.010 | 0.100 | 0.001 | 0.111 | 0.555 |" in runtime
+    assert "e-0" not in runtime  # no scientific notation
+
+
+def test_failures_grouped_by_cause(tmp_path):
+    res = _results(n_datasets=4, classifiers=("knn",), n_folds=3)
+    errors = ["NotEnoughSamplesError: class 1 has 3 rows, but k_neighbors=5 needs 6",
+              "synthaug.exceptions.NotEnoughSamplesError: class 1 has 4 rows, but "
+              "k_neighbors=5 needs 6\nTraceback line",
+              "OSError: cannot read /home/u/data/x.csv at 0x7f3a2b",
+              "OSError: cannot read /tmp/other/y.csv at 0x1234"]
+    for i, error in enumerate(errors):
+        _set_status(res, (f"ds{i}", "smote", "knn", 0), "failed", error)
+    causes = failure_causes(res)
+    failed = causes[causes.status == "failed"].set_index("cause")
+    first = "NotEnoughSamplesError: class N has N rows, but k_neighbors=N needs N"
+    assert failed.loc[first, "tasks"] == 2
+    assert failed.loc[first, "datasets"] == ["ds0", "ds1"]
+    assert failed.loc["OSError: cannot read <path> at <id>", "tasks"] == 2
+    assert len(failed) == 3  # and the fixture's own failure
+    assert causes.iloc[-1].status == "timeout"
+    text = write_report(res, tmp_path / "r.html").read_text()
+    section = text[text.index('id="failures"'):]
+    assert section.count("<tr>") == 1 + 4  # header + 3 failure causes + 1 timeout
+    assert error_cause(None) == "(no error message)"
+    assert error_cause("ValueError: 12 vs 3.5e-3") == "ValueError: N vs N"
+    traceback = 'Traceback (most recent call last):\n  File "/a/b.py", line 3\nKeyError: 7'
+    assert error_cause(traceback) == "KeyError: N"
+    assert error_cause("timed out after 60 s") == "timed out after N s"
+
+
+def test_report_command_writes_each_format(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from synthaug.bench.store import ResultStore
+    from synthaug.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    with ResultStore(tmp_path / "s.sqlite") as store:
+        for row in _results(n_datasets=3, classifiers=("knn",)).to_dict("records"):
+            store.write(row)
+    runner = CliRunner()
+    for fmt, name in [("md", "synthaug-report.md"), ("latex", "synthaug-report.tex"),
+                      ("csv", "synthaug-report.csv")]:
+        result = runner.invoke(app, ["report", "--store", "s.sqlite", "--format", fmt])
+        assert result.exit_code == 0, result.output
+        assert (tmp_path / name).exists()
+    result = runner.invoke(app, ["report", "--store", "s.sqlite", "-o", "r.html",
+                                 "--figures", "figs"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "r.html").read_text().startswith("<!DOCTYPE html>")
+    assert any(p.suffix == ".pdf" for p in (tmp_path / "figs").iterdir())
+    result = runner.invoke(app, ["report", "--store", "s.sqlite", "--format", "docx"])
+    assert result.exit_code == 2 and "Unknown report format" in result.output
+
+
+def test_fast_exact_wilcoxon_matches_scipy():
+    rng = np.random.default_rng(5)
+    cases = [np.array([0.5, -0.2, 0.5, 0.0, 0.3, 0.3, -0.5, 0.1, 0.9, 0.5, 0.5, 0.2, -0.3])]
+    cases += [np.round(rng.normal(0.1, 1.0, int(rng.integers(2, 9))), 1) for _ in range(12)]
+    for diff in cases:
+        if rng.random() < 0.5:
+            diff[rng.integers(0, diff.size)] = 0.0  # a zero
+        if np.all(diff == 0.0):
+            continue
+        expected = sps.wilcoxon(diff).pvalue
+        assert S._wilcoxon_p(diff) == pytest.approx(expected, rel=1e-9, abs=1e-12)

@@ -474,7 +474,16 @@ def bench(
     config: Annotated[Path | None, typer.Option(help="TOML file describing the grid.")] = None,
     suite: Annotated[str | None, typer.Option(
         help="Built-in grid: default, smoke or full (default: default).")] = None,
-    datasets: Annotated[str | None, typer.Option(help="Comma-separated dataset names.")] = None,
+    datasets: Annotated[str | None, typer.Option(
+        help="Comma-separated bundled dataset names and CSV/Parquet files, e.g. "
+        "'yeast4,data/churn.csv'.")] = None,
+    target: Annotated[str | None, typer.Option(
+        help="Label column of the files in --datasets (default: the last column).")] = None,
+    categorical: Annotated[list[str] | None, typer.Option(
+        help="Number-coded categorical column of the files (repeat, or a comma list); "
+        "text columns are categorical already.")] = None,
+    positive: Annotated[str | None, typer.Option(
+        help="Class of the files scored as the minority (default: the smallest).")] = None,
     methods: Annotated[str | None, typer.Option(
         help="Comma-separated methods, e.g. 'none,smote[k_neighbors=3]+gamma:1.5'.")] = None,
     classifiers: Annotated[str | None, typer.Option(
@@ -509,7 +518,8 @@ def bench(
             cfg, store_path = _bench_config(config, suite, {
                 "datasets": datasets, "methods": methods, "classifiers": classifiers,
                 "folds": folds, "repeats": repeats, "random_state": random_state,
-                "task_timeout": task_timeout}, store)
+                "task_timeout": task_timeout, "target": target, "positive": positive,
+                "categorical": _comma_list(categorical)}, store)
             _check_store(store_path)
             if report_path is not None:
                 check_output(report_path, "report")
@@ -534,6 +544,8 @@ def bench(
 def _bench_config(config: Path | None, suite: str | None, flags: dict[str, Any],
                   store: Path | None) -> tuple[Any, Path]:
     """The grid (suite or TOML file, then the flags) and the store path."""
+    from dataclasses import replace
+
     from synthaug.bench import load_config, suite_config
     from synthaug.bench.grid import apply_overrides
 
@@ -541,14 +553,23 @@ def _bench_config(config: Path | None, suite: str | None, flags: dict[str, Any],
     if config is not None:
         cfg, table = load_config(config)
         if suite is not None:
-            cfg = apply_overrides(suite_config(suite), table)
+            cfg = replace(apply_overrides(suite_config(suite), table), files=cfg.files)
     else:
         cfg = suite_config(suite or "default")
+    if flags.get("datasets") is not None:  # --datasets replaces the config's files too
+        cfg = replace(cfg, files=[])
     cfg = apply_overrides(cfg, flags)
     stored = table.get("store", DEFAULT_STORE)
     if not isinstance(stored, str | Path) or not str(stored):
         raise InvalidParameterError(f"store in {config} must be a file name, got {stored!r}.")
     return cfg, store or Path(stored)
+
+
+def _comma_list(values: list[str] | None) -> list[str] | None:
+    """Repeated options and comma lists as one list: ``["a,b", "c"]`` -> ``["a", "b", "c"]``."""
+    if not values:
+        return None
+    return [part.strip() for v in values for part in v.split(",") if part.strip()]
 
 
 def _check_store(path: Path) -> None:
@@ -578,26 +599,58 @@ def _bench_outcome(summary: Any) -> None:
              "and were skipped; --retry-failed runs them again.")
 
 
-def _write_report(store_path: Path, output: Path) -> None:
+def _write_report(store_path: Path, output: Path, fmt: str | None = None,
+                  figures: Path | None = None) -> None:
     from synthaug.bench.report import write_report
     from synthaug.bench.store import ResultStore
 
     with ResultStore.open_existing(store_path) as st:
         frame = st.read()
-    write_report(frame, output)  # written atomically, with ordinary permissions
+    write_report(frame, output, fmt=fmt, figures=figures)  # atomic, ordinary permissions
     err_console.print(escape(f"report: {output}"), highlight=False, soft_wrap=True)
+    if figures is not None:
+        err_console.print(escape(f"figures: {figures}"), highlight=False, soft_wrap=True)
+
+
+_REPORT_SUFFIXES = {"html": ".html", "md": ".md", "latex": ".tex", "csv": ".csv"}
+
+
+def _report_target(output: Path | None, fmt: str | None) -> tuple[Path, str | None]:
+    """The report file and its format: ``--format`` wins, else the suffix of ``-o``."""
+    if fmt is not None and fmt not in _REPORT_SUFFIXES:
+        raise InvalidParameterError(
+            f"Unknown report format {fmt!r}; choose one of {', '.join(_REPORT_SUFFIXES)}.")
+    if output is None:
+        output = Path("synthaug-report" + _REPORT_SUFFIXES[fmt or "html"])
+    return output, fmt
+
+
+def _check_figures_folder(folder: Path) -> None:
+    """Fail now when ``folder`` is a file or cannot take new files."""
+    if folder.exists() and not folder.is_dir():
+        raise InvalidInputError(f"The figures folder {folder} is a file; name a folder.")
+    check_output(folder / "figure.svg", "figures in")
 
 
 @app.command("report")
 def report_cmd(
-    output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write.")] = Path(
-        "synthaug-report.html"),
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="File to write (default: synthaug-report.html, .md, .tex "
+        "or .csv by --format).")] = None,
     store: Annotated[Path, typer.Option(help="SQLite results file.")] = DEFAULT_STORE,
+    fmt: Annotated[str | None, typer.Option(
+        "--format", help="html, md, latex (summary and mean-rank tables, best in bold) or "
+        "csv; default from the suffix of --output, else html.")] = None,
+    figures: Annotated[Path | None, typer.Option(
+        help="Folder where every figure is also saved as a standalone SVG and PDF.")] = None,
 ) -> None:
-    """Write the HTML report of a results store."""
+    """Write the report of a results store: HTML, Markdown, LaTeX tables or CSV."""
     with _user_errors():
-        check_output(output, "report")
-        _write_report(store, output)
+        target, kind = _report_target(output, fmt)
+        check_output(target, "report")
+        if figures is not None:
+            _check_figures_folder(figures)
+        _write_report(store, target, kind, figures)
 
 
 @results_app.command("export")

@@ -15,6 +15,10 @@ row. They share the same fault handling:
 
 Each worker pins BLAS and OpenMP to one thread, so ``N`` workers use ``N`` cores.
 
+A user's file is read once, in the driver, and its table travels with the tasks: local
+workers receive it with each task; on Dask it is scattered to the workers once per dataset,
+so workers need no access to the driver's disk.
+
 ``with executor.session(): ...`` connects to the cluster (or starts it) before anything
 else happens, so that an unreachable scheduler is reported before a store is created; the
 runs inside the block share that connection.
@@ -28,6 +32,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, wait
+from dataclasses import replace
 from typing import Any
 
 from synthaug.bench.tasks import Task, base_row, run_task
@@ -55,9 +60,12 @@ def _pin_threads() -> None:
     _PINNED = True
 
 
-def execute(task: Task) -> dict[str, Any]:
-    """Worker entry point: pin threads, run the task."""
+def execute(task: Task, data: Any = None) -> dict[str, Any]:
+    """Worker entry point: pin threads, run the task (with the file's table ``data`` when
+    it was sent separately, as on Dask)."""
     _pin_threads()
+    if data is not None:
+        task = replace(task, data=data)
     return run_task(task)
 
 
@@ -277,10 +285,12 @@ class DaskExecutor(_Executor):
         n_workers = max(1, len(client.scheduler_info().get("workers", {})))
         pending: deque[Task] = deque(tasks)
         inflight: dict[Any, tuple[Task, float]] = {}
+        tables: dict[str, Any] = {}   # each file's table goes to the cluster once
         while pending or inflight:
             while pending and len(inflight) < 2 * n_workers:
                 task = pending.popleft()
-                fut = client.submit(execute, task, pure=False, key=f"task-{task.task_id}")
+                fut = client.submit(execute, *_with_table(client, task, tables), pure=False,
+                                    key=f"task-{task.task_id}")
                 inflight[fut] = (task, time.monotonic())
             self._collect(inflight, on_result)
             self._cancel_overdue(inflight, on_result)
@@ -311,6 +321,17 @@ class DaskExecutor(_Executor):
                 fut.cancel()
                 on_result(_special_row(task, "timeout", f"task exceeded its time limit of "
                                        f"{task.timeout:g} s and was cancelled"))
+
+
+def _with_table(client: Any, task: Task, tables: dict[str, Any]) -> tuple[Any, ...]:
+    """The arguments of :func:`execute` on Dask: a task without its file's table, and the
+    table scattered to the cluster once per dataset (a future), instead of one copy of the
+    table in every task."""
+    if task.data is None:
+        return (task,)
+    if task.dataset not in tables:
+        tables[task.dataset] = client.scatter(task.data, broadcast=True)
+    return replace(task, data=None), tables[task.dataset]
 
 
 def _local_workers(scheduler: str) -> int | None:

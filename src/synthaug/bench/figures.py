@@ -2,7 +2,8 @@
 
 matplotlib's object-oriented API is used (``Figure`` directly, no pyplot), so rendering a
 report never changes the user's backend. :class:`Figures` renders each figure of a page
-with page-unique SVG ids; :func:`cd_figure` draws a critical-difference diagram and
+with page-unique SVG ids (and, when asked, saves each as a standalone SVG and PDF file);
+:func:`cd_figure` draws a critical-difference diagram and
 :func:`box_figure` the per-metric box plots.
 """
 
@@ -12,6 +13,7 @@ import io
 import math
 import re
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import matplotlib
@@ -20,6 +22,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from synthaug._io import atomic_write
 from synthaug.metrics import METRICS
 
 __all__ = ["Figures", "box_figure", "cd_figure"]
@@ -35,6 +38,8 @@ def _mpl_text(value: Any, limit: int = 40) -> str:
 
 _RC = {"svg.fonttype": "none", "font.family": "sans-serif",
        "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica"]}
+_SVG_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
+_PDF_METADATA = {"CreationDate": None, "Creator": None, "Producer": None}
 _DECIMAL = re.compile(r"-?\d+\.\d+")
 _GEOMETRY = re.compile(r'\s(d|x|y|width|height|transform)="([^"]*)"')
 
@@ -64,22 +69,50 @@ def _compact_svg(text: str, prefix: str) -> str:
     return re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}-\1)", text)
 
 
+def _slug(text: str) -> str:
+    """A file-name-safe form of ``text``: letters, digits, ``.``, ``_`` and ``-`` only."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-.") or "figure"
+
+
 class Figures:
-    """Renders the figures of one page as inline SVG with page-unique ids."""
+    """Renders the figures of one page as inline SVG with page-unique ids.
 
-    def __init__(self) -> None:
+    Parameters
+    ----------
+    directory : Path, optional
+        When given, every figure is also saved there as a standalone ``NAME.svg`` and
+        ``NAME.pdf`` (the folder is created on the first figure).
+    """
+
+    def __init__(self, directory: Path | None = None) -> None:
         self.count = 0
+        self.directory = directory
+        self.saved: list[Path] = []
 
-    def render(self, build: Callable[..., Figure], *args: Any) -> str:
-        """Build a figure with ``build(*args)`` under the report's style; return its SVG."""
+    def render(self, name: str, build: Callable[..., Figure], *args: Any) -> str:
+        """Build a figure with ``build(*args)`` under the report's style; return its SVG.
+
+        ``name`` names the standalone files (made safe for a file name, and unique within
+        the page); the returned SVG is compact and has page-unique ids.
+        """
         self.count += 1
         prefix = f"f{self.count}"
         buffer = io.StringIO()
         with matplotlib.rc_context({**_RC, "svg.hashsalt": prefix}):
             fig = build(*args)
-            fig.savefig(buffer, format="svg",
-                        metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
-        return f'<div class="fig">{_compact_svg(buffer.getvalue(), prefix)}</div>'
+            fig.savefig(buffer, format="svg", metadata=_SVG_METADATA)
+            if self.directory is not None:
+                self._save(fig, self.directory, f"{self.count:02d}-{_slug(name)}")
+        return _compact_svg(buffer.getvalue(), prefix)
+
+    def _save(self, fig: Figure, directory: Path, stem: str) -> None:
+        """Write ``fig`` as ``stem.svg`` and ``stem.pdf`` into ``directory``."""
+        directory.mkdir(parents=True, exist_ok=True)
+        for ext, metadata in (("svg", _SVG_METADATA), ("pdf", _PDF_METADATA)):
+            target = directory / f"{stem}.{ext}"
+            atomic_write(target, lambda tmp, e=ext, m=metadata: fig.savefig(
+                tmp, format=e, metadata=m))
+            self.saved.append(target)
 
 
 def cd_figure(ranks: pd.Series, cd: float, groups: list[list[str]]) -> Figure:

@@ -3,11 +3,12 @@
 A grid is datasets x methods x classifiers x repeated stratified k-fold splits. Three
 suites are built in:
 
-* ``default``: every bundled binary dataset with imbalance ratio >= 1.5 and n <= 10,000;
-  methods none, class-weight, random, smote, borderline-smote, adasyn, gksmote;
-  classifiers logreg and hgb; 5 folds, 1 repeat.
+* ``default``: every bundled binary dataset with imbalance ratio >= 1.5, n <= 10,000 and
+  at least 8 minority rows (107); methods none, class-weight, random, smote,
+  borderline-smote, adasyn, gksmote; classifiers logreg and hgb; 5 folds, 1 repeat.
 * ``smoke``: 5 small datasets, methods none and smote, classifier logreg, 3 folds (tests).
-* ``full``: every bundled binary dataset, the default methods plus ``smote+vtss`` and
+* ``full``: every bundled binary dataset with at least 8 minority rows (113), the default
+  methods plus ``smote+vtss`` and
   ``smote+tg-vtss``, every built-in classifier (TG-VTSS is not applicable to classifiers
   without per-sample scores, and is recorded so).
 
@@ -28,20 +29,47 @@ A TOML file can describe any grid (keys of a ``[bench]`` table, all optional)::
     random_state = 0
     task_timeout = 300
 
+    [[bench.dataset]]          # a user's own file, one table per file
+    path = "data/churn.csv"    # relative to the config file's folder
+    target = "churned"         # default: the last column
+    categorical = ["plan"]     # number-coded categories (text columns are categorical)
+    positive = "yes"           # the class scored as the minority (default: the smallest)
+    name = "churn"             # stored as churn#<hash> (default: the file name)
+
+Files can also be named among ``datasets`` (``datasets = ["yeast4", "data/churn.csv"]``);
+the keys ``target``, ``categorical`` and ``positive`` of ``[bench]`` then apply to them.
+A file's stored name carries a hash of its content (see :mod:`synthaug.bench.data`).
+
+The default and full suites leave out the bundled datasets whose smallest class cannot
+give every training part of 5 stratified folds ``k_neighbors + 1 = 6`` rows (and every
+validation part one): on those, SMOTE-like methods fail on every fold, and lymphography
+(4 minority rows) cannot even be split.
+
 CLI flags override the file.
 """
 
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field, replace
+import warnings
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from synthaug.bench.classifiers import make_classifier
+from synthaug.bench.data import (
+    FileSpec,
+    TableData,
+    check_splittable,
+    is_file_reference,
+    load_file,
+    min_class_rows,
+)
 from synthaug.bench.methods import parse_method, split_outside_brackets
 from synthaug.bench.tasks import Task
-from synthaug.exceptions import InvalidInputError, InvalidParameterError
+from synthaug.exceptions import InvalidInputError, InvalidParameterError, SynthaugWarning
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -54,6 +82,8 @@ DEFAULT_METHODS = ["none", "class-weight", "random", "smote", "borderline-smote"
                    "gksmote"]
 SMOKE_DATASETS = ["ecoli1", "glass1", "new_thyroid1", "iris0", "haberman"]
 SUITES = ("default", "smoke", "full")
+#: Folds of the default and full suites.
+SUITE_FOLDS = 5
 
 
 @dataclass
@@ -68,6 +98,15 @@ class BenchConfig:
     random_state: int = 0
     task_timeout: float | None = None
     suite: str | None = None
+    #: How to read the files named in ``datasets``: label column (default: the last),
+    #: number-coded categorical columns, the class scored as the minority.
+    target: str | None = None
+    categorical: list[str] = field(default_factory=list)
+    positive: Any = None
+    #: Files with their own settings (``[[bench.dataset]]`` tables).
+    files: list[FileSpec] = field(default_factory=list)
+    #: The files' tables by stored name; filled by :meth:`validate`.
+    tables: dict[str, TableData] = field(default_factory=dict, repr=False, compare=False)
 
     def validate(self) -> BenchConfig:
         """Check names, numbers and dependencies now, in the driver, rather than in every
@@ -81,19 +120,80 @@ class BenchConfig:
             For an unknown method or classifier.
         MissingDependencyError
             When a method or classifier needs a library that is not installed.
-        """
-        from synthaug.datasets.bundled import _resolve
+        InvalidInputError
+            For an unknown bundled dataset or a file that cannot be read.
+        NotEnoughSamplesError
+            For a dataset with fewer rows in a class than folds.
 
+        Warns
+        -----
+        SynthaugWarning
+            For a dataset too small for neighbour-based methods at their defaults.
+        """
         self._check_types()
-        if not (self.datasets and self.methods and self.classifiers):
+        if not ((self.datasets or self.files) and self.methods and self.classifiers):
             raise InvalidParameterError(
                 "A bench grid needs at least one dataset, method and classifier.")
-        canonical = [_resolve(name).name for name in self.datasets]
+        self._check_numbers()
         specs = [parse_method(m) for m in self.methods]
         for spec in {s.name: s for s in specs}.values():  # once per method
             spec.check_available()
         for c in self.classifiers:
             make_classifier(c)
+        canonical, tables = self._datasets()
+        return replace(self, datasets=_unique(canonical), files=[], tables=tables,
+                       methods=_unique([s.name for s in specs]),
+                       classifiers=_unique(self.classifiers))
+
+    def _datasets(self) -> tuple[list[str], dict[str, TableData]]:
+        """Stored names of every dataset, in order, and the files' tables (read now)."""
+        from synthaug.datasets.bundled import _resolve
+
+        canonical: list[str] = []
+        tables = dict(self.tables)
+        self._warn_unused_file_settings()
+        for entry in [*self.datasets, *self.files]:
+            if isinstance(entry, str) and entry in tables:   # validated before
+                canonical.append(entry)
+            elif isinstance(entry, FileSpec) or is_file_reference(entry):
+                data = load_file(entry if isinstance(entry, FileSpec) else self._spec(entry))
+                check_splittable(data.name, int(np.bincount(data.y).min()), self.folds)
+                tables[data.name] = data
+                canonical.append(data.name)
+            else:
+                name = _resolve(entry).name
+                check_splittable(name, _bundled_minority(name), self.folds)
+                canonical.append(name)
+        return canonical, tables
+
+    def _warn_unused_file_settings(self) -> None:
+        """Say so when target, categorical or positive are given but no file is named in
+        ``datasets`` (they apply to nothing else)."""
+        given = [k for k in ("target", "categorical", "positive") if getattr(self, k)]
+        if given and not self.tables and not any(
+                isinstance(d, str) and is_file_reference(d) for d in self.datasets):
+            warnings.warn(
+                f"{', '.join(given)} apply to the CSV or Parquet files named in datasets, "
+                "and none is named there, so they are ignored; name a file in --datasets "
+                "(or give each [[bench.dataset]] table its own settings).", SynthaugWarning,
+                stacklevel=4)
+
+    def _spec(self, path: str) -> FileSpec:
+        """How to read a file named in ``datasets``: this config's target, categorical
+        columns and positive label."""
+        return FileSpec(path=path, target=self.target, categorical=tuple(self.categorical),
+                        positive=self.positive)
+
+    def describe(self) -> dict[str, Any]:
+        """The grid as plain JSON-ready values (without the files' tables)."""
+        out = {f: getattr(self, f) for f in self.__dataclass_fields__ if f != "tables"}
+        out["files"] = [asdict(f) for f in self.files]
+        out["tables"] = {name: {"classes": list(t.classes), "categorical": list(t.categorical),
+                                "positive": t.classes[t.positive]}
+                         for name, t in self.tables.items()}
+        return out
+
+    def _check_numbers(self) -> None:
         if self.folds < 2:
             raise InvalidParameterError(f"folds must be >= 2, got {self.folds}.")
         if self.repeats < 1:
@@ -103,13 +203,10 @@ class BenchConfig:
                 f"random_state must be an integer in [0, 2**32 - 1], got {self.random_state}.")
         if self.task_timeout is not None and not self.task_timeout > 0:
             raise InvalidParameterError("task_timeout must be a positive number of seconds.")
-        return replace(self, datasets=_unique(canonical),
-                       methods=_unique([s.name for s in specs]),
-                       classifiers=_unique(self.classifiers))
 
     def _check_types(self) -> None:
         """Values from a TOML file can be of any type: say which one is wrong."""
-        for key in ("datasets", "methods", "classifiers"):
+        for key in ("datasets", "methods", "classifiers", "categorical"):
             value = getattr(self, key)
             if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
                 raise InvalidParameterError(
@@ -124,6 +221,20 @@ class BenchConfig:
                                     or not isinstance(timeout, int | float)):
             raise InvalidParameterError(
                 f"task_timeout must be a number of seconds, got {timeout!r}.")
+        if self.target is not None and not isinstance(self.target, str):
+            raise InvalidParameterError(f"target must be a column name, got {self.target!r}.")
+
+
+def _bundled_minority(name: str) -> int:
+    """Minority rows of a bundled dataset, from the (cached) dataset table, or from the
+    dataset itself when the table left it out (its loader then says why it fails)."""
+    from synthaug.datasets import list_datasets, load_dataset
+
+    table = list_datasets()
+    found = table.loc[table["name"] == name, "n_minority"]
+    if len(found):
+        return int(found.iloc[0])
+    return int(np.bincount(load_dataset(name)[1]).min())
 
 
 def _unique(items: list[str]) -> list[str]:
@@ -134,15 +245,16 @@ def suite_config(name: str) -> BenchConfig:
     """The built-in suite ``name``."""
     from synthaug.datasets import list_datasets
 
+    splittable = min_class_rows(SUITE_FOLDS)
     if name == "default":
-        table = list_datasets(min_ir=1.5, max_n=10_000)
+        table = list_datasets(min_ir=1.5, max_n=10_000, min_minority=splittable)
         return BenchConfig(datasets=list(table["name"]), methods=list(DEFAULT_METHODS),
                            classifiers=["logreg", "hgb"], suite=name)
     if name == "smoke":
         return BenchConfig(datasets=list(SMOKE_DATASETS), methods=["none", "smote"],
                            classifiers=["logreg"], folds=3, suite=name)
     if name == "full":
-        return BenchConfig(datasets=list(list_datasets()["name"]),
+        return BenchConfig(datasets=list(list_datasets(min_minority=splittable)["name"]),
                            methods=[*DEFAULT_METHODS, "smote+vtss", "smote+tg-vtss"],
                            classifiers=["logreg", "knn", "tree", "hgb", "svm", "mlp"],
                            suite=name)
@@ -150,7 +262,8 @@ def suite_config(name: str) -> BenchConfig:
 
 
 _KEYS = {"suite", "datasets", "methods", "classifiers", "folds", "repeats", "random_state",
-         "task_timeout", "store"}
+         "task_timeout", "store", "target", "categorical", "positive", "dataset"}
+_FILE_KEYS = {"path", "target", "categorical", "positive", "name"}
 
 
 def load_config(path: str | Path) -> tuple[BenchConfig, dict[str, Any]]:
@@ -172,26 +285,64 @@ def load_config(path: str | Path) -> tuple[BenchConfig, dict[str, Any]]:
     if unknown:
         raise InvalidParameterError(
             f"Unknown key(s) {', '.join(unknown)} in {path}; known: {', '.join(sorted(_KEYS))}.")
+    files = _file_specs(table.get("dataset", []), path)
+    given = set(table) | ({"datasets"} if files else set())
     config = suite_config(table.get("suite", "default")) if (
-        "suite" in table or not {"datasets", "methods", "classifiers"} <= set(table)
+        "suite" in table or not {"datasets", "methods", "classifiers"} <= given
     ) else BenchConfig()
-    return apply_overrides(config, table), table
+    if files and "datasets" not in table and "suite" not in table:
+        config = replace(config, datasets=[])   # the files alone, not the default suite
+    return replace(apply_overrides(config, table), files=files), table
+
+
+def _file_specs(tables: Any, config_path: Path) -> list[FileSpec]:
+    """The ``[[bench.dataset]]`` tables; relative paths are taken from the config file's
+    folder."""
+    if isinstance(tables, dict):
+        tables = [tables]
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        raise InvalidParameterError(
+            f"dataset in {config_path} must be [[bench.dataset]] tables with a path.")
+    specs = []
+    for i, item in enumerate(tables, 1):
+        unknown = sorted(set(item) - _FILE_KEYS)
+        if unknown or not isinstance(item.get("path"), str):
+            why = (f"unknown key(s) {', '.join(unknown)}" if unknown
+                   else "it has no path (a string)")
+            raise InvalidParameterError(
+                f"[[bench.dataset]] number {i} in {config_path}: {why}; its keys are "
+                f"{', '.join(sorted(_FILE_KEYS))}.")
+        path = Path(item["path"]).expanduser()
+        if not path.is_absolute():
+            path = config_path.parent / path
+        categorical = item.get("categorical", [])
+        if isinstance(categorical, str):
+            categorical = split_outside_brackets(categorical, ",")
+        specs.append(FileSpec(path=str(path), target=item.get("target"),
+                              categorical=tuple(categorical), positive=item.get("positive"),
+                              name=item.get("name")))
+    return specs
 
 
 def apply_overrides(config: BenchConfig, values: dict[str, Any]) -> BenchConfig:
     """Replace the fields given (None values are ignored)."""
     fields = {k: v for k, v in values.items()
               if v is not None and k in BenchConfig.__dataclass_fields__}
-    for key in ("datasets", "methods", "classifiers"):
+    for key in ("datasets", "methods", "classifiers", "categorical"):
         if key in fields and isinstance(fields[key], str):
             fields[key] = split_outside_brackets(fields[key], ",")
+    fields.pop("files", None)
+    fields.pop("tables", None)
     return replace(config, **fields)
 
 
 def build_tasks(config: BenchConfig) -> list[Task]:
-    """Every task of the grid, in a stable order (dataset, method, classifier, split)."""
+    """Every task of the grid, in a stable order (dataset, method, classifier, split).
+
+    ``config`` must be validated (:meth:`BenchConfig.validate`), so that the files' tables
+    are read; each task of a file carries its table to the worker."""
     return [Task(dataset=d, method=m, classifier=c, n_folds=config.folds,
                  n_repeats=config.repeats, repeat=r, fold=f, seed=config.random_state,
-                 timeout=config.task_timeout)
+                 timeout=config.task_timeout, data=config.tables.get(d))
             for d in config.datasets for m in config.methods for c in config.classifiers
             for r in range(config.repeats) for f in range(config.folds)]

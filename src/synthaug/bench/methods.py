@@ -358,11 +358,14 @@ def _check_peer_params(cls: type, generator: str, params: dict[str, Any]) -> Non
 
 def _imblearn_sampler(name: str, params: dict[str, Any], size: str, seed: int) -> Any:
     cls = peer_class("imblearn", name)
+    accepted = {p.name for p in _init_parameters(cls)}
     kwargs = dict(params)
     if size != "balance":
         kwargs.setdefault("sampling_strategy", parse_strategy(size))
-    if "random_state" in cls().get_params():
+    if "random_state" in accepted:
         kwargs.setdefault("random_state", seed)
+    if "categorical_features" in accepted:   # SMOTENC: the table's categorical dtypes
+        kwargs.setdefault("categorical_features", "auto")
     return cls(**kwargs)
 
 

@@ -12,7 +12,7 @@ import re
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -120,7 +120,7 @@ def run_bench(config: BenchConfig, store_path: str | Path, executor: Any, *,
     ResultStore.check(store_path)
     session = getattr(executor, "session", None)
     with session() if session else contextlib.nullcontext(), ResultStore(store_path) as store:
-        store.write_meta("last_config", asdict(config))
+        store.write_meta("last_config", config.describe())
         store.write_meta("versions", versions())
         return _run(config, tasks, store, executor, quiet=quiet, console=console, log=log,
                     retry_failed=retry_failed)

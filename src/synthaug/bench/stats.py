@@ -6,7 +6,8 @@ first averaged per (dataset, method, classifier) with :func:`aggregate`; methods
 ranked within each dataset (:func:`mean_ranks`), the ranks tested with the Friedman test
 (:func:`friedman`) and compared pairwise with the Nemenyi critical difference
 (:func:`nemenyi_cd`), and pairs of methods are compared with win/tie/loss counts and the
-Wilcoxon signed-rank test (:func:`win_tie_loss`).
+Wilcoxon signed-rank test (:func:`win_tie_loss`), whose p-values against one reference are
+corrected for multiple comparisons with Holm's step-down method (:func:`holm`).
 
 All functions are pure: they take DataFrames or arrays and return new ones. The direction
 of each metric (greater or lower is better) comes from :data:`synthaug.metrics.METRICS`.
@@ -32,6 +33,7 @@ __all__ = [
     "FriedmanResult",
     "aggregate",
     "friedman",
+    "holm",
     "mean_ranks",
     "metric_columns",
     "nemenyi_cd",
@@ -369,10 +371,67 @@ def nemenyi_groups(ranks: pd.Series, cd: float) -> list[list[str]]:
 # --------------------------------------------------------------------------- pairwise
 
 
+def holm(pvalues: Any) -> np.ndarray:
+    """Holm's step-down correction of a family of p-values.
+
+    With the m finite p-values sorted as p(1) <= ... <= p(m), the adjusted value of p(i)
+    is ``max over j <= i of min(1, (m - j + 1) p(j))`` (Holm 1979), which controls the
+    family-wise error rate. NaN p-values are left NaN and are not counted in m.
+
+    Parameters
+    ----------
+    pvalues : array-like of float
+        One p-value per hypothesis of the family.
+
+    Returns
+    -------
+    ndarray of float
+        The adjusted p-values, in the order of ``pvalues``.
+    """
+    p = np.asarray(pvalues, dtype=np.float64).ravel()
+    adjusted = np.full(p.shape, np.nan)
+    finite = np.flatnonzero(np.isfinite(p))
+    order = finite[np.argsort(p[finite], kind="stable")]
+    m = order.size
+    scaled = (m - np.arange(m)) * p[order]
+    adjusted[order] = np.minimum(1.0, np.maximum.accumulate(scaled))
+    return adjusted
+
+
+#: Up to this many pairs, scipy's ``wilcoxon`` enumerates every sign flip (a permutation
+#: test when there are ties or zeros); :func:`_exact_wilcoxon_p` does the same, faster.
+_EXACT_MAX = 13
+
+
+def _exact_wilcoxon_p(differences: np.ndarray) -> float:
+    """Two-sided exact signed-rank p-value by enumerating every sign flip.
+
+    Zeros are dropped and tied absolute differences share their average rank (scipy's
+    ``zero_method="wilcox"``); the p-value is twice the smaller tail of the statistic's
+    distribution over the ``2**m`` sign flips, as scipy's permutation test computes it.
+    """
+    d = differences[differences != 0.0]
+    ranks = sps.rankdata(np.abs(d))
+    observed = ranks[d > 0].sum()
+    flips = ((np.arange(2 ** d.size)[:, None] >> np.arange(d.size)) & 1).astype(np.float64)
+    null = flips @ ranks
+    gamma = abs(np.finfo(np.float64).eps * 100 * observed)
+    less = np.count_nonzero(null <= observed + gamma) / null.size
+    greater = np.count_nonzero(null >= observed - gamma) / null.size
+    return float(min(1.0, 2.0 * min(less, greater)))
+
+
 def _wilcoxon_p(differences: np.ndarray) -> float:
-    """Two-sided Wilcoxon signed-rank p-value; NaN if undefined."""
+    """Two-sided Wilcoxon signed-rank p-value; NaN if undefined.
+
+    The same value as ``scipy.stats.wilcoxon`` (default arguments); for at most
+    :data:`_EXACT_MAX` pairs it is computed by :func:`_exact_wilcoxon_p`, which avoids
+    scipy's much slower permutation test when there are ties or zeros.
+    """
     if differences.size < 2 or np.all(differences == 0.0):
         return float("nan")
+    if differences.size <= _EXACT_MAX:
+        return _exact_wilcoxon_p(differences)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
@@ -406,9 +465,11 @@ def win_tie_loss(agg: pd.DataFrame, metric: str, classifier: str,
     -------
     DataFrame
         Index: the other methods (sorted); columns ``wins``, ``ties``, ``losses``,
-        ``n_datasets``, ``mean_difference`` (method minus reference, NaN if no dataset) and
+        ``n_datasets``, ``mean_difference`` (method minus reference, NaN if no dataset),
         ``p_value`` (two-sided Wilcoxon signed-rank test; NaN when all differences are zero
-        or there are fewer than 2 datasets).
+        or there are fewer than 2 datasets) and ``p_holm`` (``p_value`` corrected with
+        :func:`holm` over the methods of this table, the family of comparisons with
+        ``reference``).
     """
     greater = _check_metric(metric)
     matrix = score_matrix(agg, metric, classifier, complete=False)
@@ -434,7 +495,9 @@ def win_tie_loss(agg: pd.DataFrame, metric: str, classifier: str,
             "mean_difference": float(diff.mean()) if diff.size else float("nan"),
             "p_value": _wilcoxon_p(diff),
         })
-    columns = ["wins", "ties", "losses", "n_datasets", "mean_difference", "p_value"]
+    columns = ["wins", "ties", "losses", "n_datasets", "mean_difference", "p_value", "p_holm"]
     if not rows:
         return pd.DataFrame(columns=columns, index=pd.Index([], name="method"))
-    return pd.DataFrame(rows).set_index("method")[columns]
+    table = pd.DataFrame(rows).set_index("method")
+    table["p_holm"] = holm(table["p_value"].to_numpy())
+    return table[columns]

@@ -1,8 +1,9 @@
 """One task of the bench: a dataset, a method, a classifier and one fold.
 
-:func:`run_task` is what a worker executes. It loads the dataset, makes the fold's split,
-fits the preprocessing on the training part only, resamples the training part only, fits
-the classifier, scores the test part with every metric of :mod:`synthaug.metrics`, and
+:func:`run_task` is what a worker executes. It loads the dataset (a bundled one by name; a
+user's file travels with the task), makes the fold's split, fits the preprocessing on the
+training part only (:mod:`synthaug.bench.preprocess`), resamples the training part only,
+fits the classifier, scores the test part with every metric of :mod:`synthaug.metrics`, and
 returns one row for the store. It never raises: errors and timeouts become rows with a
 status and the error text, and warnings are kept in the row's ``warnings`` field.
 """
@@ -20,7 +21,7 @@ import time
 import traceback
 import warnings
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
 from typing import Any
 
@@ -50,10 +51,16 @@ class Task:
     fold: int
     seed: int
     timeout: float | None = None
+    #: The table of a user's file (see :mod:`synthaug.bench.data`), carried to the worker;
+    #: None for a bundled dataset, which the worker loads by name.
+    data: Any = field(default=None, compare=False, repr=False)
 
     @property
     def task_id(self) -> str:
-        key = {k: v for k, v in asdict(self).items() if k != "timeout"}
+        """A hash of what the task computes (not its time limit; a file's table is
+        identified by the content hash in its dataset name)."""
+        key = {f.name: getattr(self, f.name) for f in fields(self)
+               if f.name not in ("timeout", "data")}
         return hashlib.sha1(json.dumps(key, sort_keys=True).encode()).hexdigest()[:20]
 
     def fold_seed(self) -> int:
@@ -108,7 +115,8 @@ def _split(y: np.ndarray, task: Task) -> tuple[np.ndarray, np.ndarray]:
     n_min = int(np.bincount(y).min())
     if n_min < task.n_folds:
         raise NotEnoughSamplesError(
-            f"{task.dataset} has {n_min} minority rows, fewer than the {task.n_folds} folds.")
+            f"{task.dataset} has {n_min} rows of its smallest class, fewer than the "
+            f"{task.n_folds} folds.")
     cv = RepeatedStratifiedKFold(n_splits=task.n_folds, n_repeats=task.n_repeats,
                                  random_state=task.seed)
     index = task.repeat * task.n_folds + task.fold
@@ -158,32 +166,30 @@ def run_task(task: Task) -> dict[str, Any]:
 
 
 def _run(task: Task, row: dict[str, Any]) -> None:
-    from sklearn.preprocessing import StandardScaler
-    from sklearn.utils.class_weight import compute_sample_weight
-
     from synthaug.bench.classifiers import class_weight_mode, make_classifier
+    from synthaug.bench.data import load_bundled
     from synthaug.bench.methods import parse_method
-    from synthaug.datasets import load_dataset
+    from synthaug.bench.preprocess import FoldPreprocessing, take_rows
 
     spec = parse_method(task.method)
     seed = task.fold_seed()
     clf = make_classifier(task.classifier, seed)
-    fit_kwargs: dict[str, Any] = {}
-    if spec.generator == "class-weight":
-        mode = class_weight_mode(clf)
-        if mode is None:
-            row.update(status="not_applicable",
-                       error=f"{task.classifier} takes neither class_weight nor sample_weight")
-            return
-    X, y = load_dataset(task.dataset)
-    train, test = _split(y, task)
+    if spec.generator == "class-weight" and class_weight_mode(clf) is None:
+        row.update(status="not_applicable",
+                   error=f"{task.classifier} takes neither class_weight nor sample_weight")
+        return
+    data = task.data if task.data is not None else load_bundled(task.dataset)
+    reason = _not_applicable(spec, clf, data)
+    if reason:
+        row.update(status="not_applicable", error=reason)
+        return
+    train, test = _split(data.y, task)
     row["n_train"], row["n_test"] = len(train), len(test)
-    scaler = StandardScaler().fit(X[train])
-    X_tr, y_tr = scaler.transform(X[train]), y[train]
-    X_te, y_te = scaler.transform(X[test]), y[test]
-
+    prep = FoldPreprocessing(data.categorical)
+    X_tr, X_te = prep.before_resampling(take_rows(data.X, train), take_rows(data.X, test))
+    y_tr, y_te = data.y[train], data.y[test]
     if spec.size_policy is not None:
-        _run_size_policy(spec, clf, X_tr, y_tr, X_te, y_te, seed, row, len(train))
+        _run_size_policy(spec, clf, X_tr, y_tr, X_te, y_te, seed, row, data.positive)
         return
     t0 = time.perf_counter()
     sampler = spec.make_sampler(seed)
@@ -191,31 +197,103 @@ def _run(task: Task, row: dict[str, Any]) -> None:
         X_tr, y_tr = sampler.fit_resample(X_tr, y_tr)
     row["n_synthetic"] = len(y_tr) - len(train)
     t1 = time.perf_counter()
-    if spec.generator == "class-weight":
-        if class_weight_mode(clf) == "param":
-            clf.set_params(class_weight="balanced")
-        else:
-            fit_kwargs["sample_weight"] = compute_sample_weight("balanced", y_tr)
-    clf.fit(X_tr, y_tr, **fit_kwargs)
+    X_tr, X_te = prep.for_classifier(X_tr, X_te)
+    clf.fit(X_tr, y_tr, **_class_weights(spec, clf, y_tr))
     t2 = time.perf_counter()
-    _score(clf, X_te, y_te, row)
+    _score(clf, X_te, y_te, row, data.positive)
     row.update(status="ok", resample_time=t1 - t0, fit_time=t2 - t1)
 
 
-def _score(model: Any, X_te: np.ndarray, y_te: np.ndarray, row: dict[str, Any]) -> None:
-    """Every metric of the test fold (minority label 1), and the prediction time."""
-    from synthaug.metrics import classification_report
+def _class_weights(spec: Any, clf: Any, y_train: np.ndarray) -> dict[str, Any]:
+    """Balance the classes in the classifier for ``class-weight`` (its ``class_weight``
+    parameter, or the fit arguments to pass); nothing for the other methods."""
+    from sklearn.utils.class_weight import compute_sample_weight
+
+    from synthaug.bench.classifiers import class_weight_mode
+
+    if spec.generator != "class-weight":
+        return {}
+    if class_weight_mode(clf) == "param":
+        clf.set_params(class_weight="balanced")
+        return {}
+    return {"sample_weight": compute_sample_weight("balanced", y_train)}
+
+
+#: The end of the reason recorded for a binary-only method or classifier.
+_BINARY_ONLY = "is for binary data only; this dataset has {k} classes"
+
+
+def _not_applicable(spec: Any, clf: Any, data: Any) -> str | None:
+    """Why the task cannot run on this dataset (recorded as ``not_applicable``), or None."""
+    from synthaug.classifiers import KOTARO
+
+    if data.categorical:
+        reason = _numeric_only(spec)
+        if reason:
+            return (f"{reason} takes numeric features only; this dataset has categorical "
+                    f"columns ({', '.join(data.categorical[:5])})")
+    if data.is_binary:
+        return None
+    k = data.n_classes
+    if spec.size_policy is not None:
+        return f"{spec.size_policy.upper()} {_BINARY_ONLY.format(k=k)}"
+    if isinstance(clf, KOTARO):
+        return f"KOTARO {_BINARY_ONLY.format(k=k)}"
+    if spec.kind == "sv":
+        return f"{spec.generator} (smote-variants) {_BINARY_ONLY.format(k=k)}"
+    if spec.kind != "baseline" and _is_ratio(spec.size):
+        return f"the ratio size {spec.size} {_BINARY_ONLY.format(k=k)}"
+    return None
+
+
+#: Peer samplers that take categorical columns.
+_MIXED_PEERS = ("imblearn:SMOTENC", "imblearn:SMOTEN")
+
+
+def _numeric_only(spec: Any) -> str | None:
+    """The part of a method that needs all-numeric features, or None."""
+    if spec.size_policy is not None:
+        return f"{spec.size_policy.upper()} (its size search)"
+    if spec.kind in ("imblearn", "sv") and spec.generator not in _MIXED_PEERS:
+        return spec.generator
+    return None
+
+
+def _is_ratio(size: str) -> bool:
+    try:
+        float(size)
+    except ValueError:
+        return False
+    return True
+
+
+def _score(model: Any, X_te: Any, y_te: np.ndarray, row: dict[str, Any],
+           positive: int = 1) -> None:
+    """Every metric of the test fold, and the prediction time.
+
+    Binary data: the probability of class ``positive`` (1). Multiclass data: the whole
+    probability matrix (ROC AUC and average precision are one-vs-rest, macro-averaged;
+    balanced accuracy, G-mean and the balanced losses weigh every class equally), and
+    ``f1_minority`` is the F1 score of class ``positive``.
+    """
+    from synthaug.metrics import classification_report, minority_f1
 
     t0 = time.perf_counter()
-    proba = model.predict_proba(X_te)[:, list(model.classes_).index(1)]
+    proba = model.predict_proba(X_te)
     y_pred = model.predict(X_te)
     row["predict_time"] = time.perf_counter() - t0
-    row.update(classification_report(y_te, y_pred=y_pred, proba=proba))
+    classes = list(model.classes_)
+    if len(classes) == 2:
+        row.update(classification_report(y_te, y_pred=y_pred,
+                                         proba=proba[:, classes.index(positive)]))
+        return
+    row.update(classification_report(y_te, y_pred=y_pred, proba=proba, labels=classes))
+    row["f1_minority"] = minority_f1(y_te, y_pred, pos_label=positive)
 
 
 def _run_size_policy(spec: Any, clf: Any, X_tr: np.ndarray, y_tr: np.ndarray,
                      X_te: np.ndarray, y_te: np.ndarray, seed: int, row: dict[str, Any],
-                     n_train: int) -> None:
+                     positive: int = 1) -> None:
     """VTSS / TG-VTSS with the task's classifier as the estimator.
 
     The whole search (inner cross-validation, diagnostics, final refit) is counted as
@@ -233,6 +311,6 @@ def _run_size_policy(spec: Any, clf: Any, X_tr: np.ndarray, y_tr: np.ndarray,
     t0 = time.perf_counter()
     search.fit(X_tr, y_tr)
     t1 = time.perf_counter()
-    _score(search, X_te, y_te, row)
+    _score(search, X_te, y_te, row, positive)
     row.update(status="ok", resample_time=t1 - t0, fit_time=0.0,
                n_synthetic=int(search.best_size_))
