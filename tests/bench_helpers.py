@@ -49,3 +49,35 @@ class UserGaussian:
 
         z = np.random.default_rng(random_state).standard_normal((n, self.mean_.size))
         return self.mean_ + z * self.std_
+
+
+def stored_rows(path, columns="task_id, status"):
+    """The rows of a bench store's results table."""
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        return conn.execute(f"SELECT {columns} FROM results").fetchall()
+
+
+def kill_bench_after(cmd, store, min_rows, env=None, timeout=120.0):
+    """Start the bench command ``cmd``, SIGKILL its process group once ``store`` holds at
+    least ``min_rows`` results, and return how many it held."""
+    import os
+    import signal
+    import sqlite3
+    import subprocess
+
+    proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, env=env)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        time.sleep(0.1)
+        if store.exists():
+            try:
+                if len(stored_rows(store)) >= min_rows:
+                    break
+            except sqlite3.OperationalError:
+                pass
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    return len(stored_rows(store))

@@ -1,15 +1,14 @@
 import os
-import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from bench_helpers import kill_bench_after
 from synthaug.bench import (
     BenchConfig,
     LocalExecutor,
@@ -177,20 +176,7 @@ def test_resume_after_sigkill(tmp_path):
            "ecoli1,glass1,iris0,haberman,new_thyroid1,pima", "--methods",
            "none,smote,adasyn", "--classifiers", "logreg", "--folds", "3", "--store",
            str(store), "--no-report", "--jobs", "1", "--quiet"]
-    proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        time.sleep(0.3)
-        if store.exists():
-            try:
-                if len(_rows(store)) >= 5:
-                    break
-            except sqlite3.OperationalError:
-                pass
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
-    partial = len(_rows(store))
+    partial = kill_bench_after(cmd, store, 5)
     assert 5 <= partial < 54
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr

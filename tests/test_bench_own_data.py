@@ -4,11 +4,9 @@ filter that keeps datasets every task would fail on out of the default suite."""
 
 import math
 import os
-import signal
 import sqlite3
 import subprocess
 import sys
-import time
 import warnings
 
 import numpy as np
@@ -16,6 +14,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from bench_helpers import kill_bench_after
 from synthaug.bench import BenchConfig, LocalExecutor, build_tasks, load_config, run_bench
 from synthaug.bench.data import FileSpec, check_splittable, load_file, min_class_rows
 from synthaug.bench.grid import SUITE_FOLDS, suite_config
@@ -207,20 +206,7 @@ def test_own_file_resumes_after_sigkill(tmp_path):
            str(_churn(tmp_path / "churn.csv")), "--methods", "none,smote", "--classifiers",
            "slow_clf.SlowLogReg", "--folds", "3", "--repeats", "4", "--store", str(store),
            "--no-report", "--jobs", "1", "--quiet"]
-    proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, env=env)
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        time.sleep(0.1)
-        if store.exists():
-            try:
-                if len(_rows(store)) >= 3:
-                    break
-            except sqlite3.OperationalError:
-                pass
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
-    partial = len(_rows(store))
+    partial = kill_bench_after(cmd, store, 3, env=env)
     assert 3 <= partial < 24
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
     assert done.returncode == 0, done.stderr
