@@ -272,3 +272,22 @@ def test_the_bench_never_unpickles():
     for module in Path(bench.__file__).parent.glob("*.py"):
         found = loads.search(module.read_text())
         assert found is None, f"{module.name}: {found.group(0)}"
+
+
+def test_progress_lines_when_output_is_not_a_terminal(tmp_path, monkeypatch):
+    """Under nohup or in CI logs the live bar would print nothing until the end: plain
+    progress lines are printed instead (every 5 % and at least every 30 s)."""
+    import io
+
+    from rich.console import Console
+
+    from synthaug.bench import BenchConfig, LocalExecutor, run_bench, runner
+
+    monkeypatch.setattr(runner, "LOG_EVERY_S", 0.0)
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=False, width=200)
+    config = BenchConfig(datasets=["iris0"], methods=["none", "smote"], classifiers=["logreg"],
+                         folds=2)
+    run_bench(config, tmp_path / "p.sqlite", LocalExecutor(1), console=console)
+    lines = [line for line in out.getvalue().splitlines() if line.startswith("bench: ")]
+    assert len(lines) == 4 and lines[-1].startswith("bench: 4/4 done (4 ok)")

@@ -95,7 +95,8 @@ def run_bench(config: BenchConfig, store_path: str | Path, executor: Any, *,
         Where the tasks run; its session is opened before the store is created.
     quiet : bool, default=False
         No progress bar; ``log`` (e.g. ``print``), if given, then receives a plain
-        progress line every 5 % of the tasks, for log files.
+        progress line every 5 % of the tasks (and at least every 30 s), for log files.
+        When ``console`` is not a terminal, the bar gives way to these lines too.
     console : rich.console.Console, optional
         Where the progress bar goes (default: stderr).
     log : callable, optional
@@ -126,6 +127,10 @@ def run_bench(config: BenchConfig, store_path: str | Path, executor: Any, *,
                     retry_failed=retry_failed)
 
 
+#: Seconds between progress lines when the output is not a terminal.
+LOG_EVERY_S = 30.0
+
+
 def _run(config: BenchConfig, tasks: list[Task], store: ResultStore, executor: Any, *,
          quiet: bool, console: Console, log: Callable[[str], None] | None,
          retry_failed: bool) -> RunSummary:
@@ -142,8 +147,13 @@ def _run(config: BenchConfig, tasks: list[Task], store: ResultStore, executor: A
                       f"classifiers x {config.folds * config.repeats} splits); "
                       f"{len(tasks) - len(todo)} already in {store.path}; running "
                       f"{len(todo)}{again} on {executor.description}.")
-    tally = _Tally(store, len(todo), quiet=quiet, log=log)
-    with _progress(console, quiet) as progress:
+    # Not a terminal (nohup, CI logs): no live bar, which would print nothing until the
+    # end, but a plain line every 5 % of the tasks or every 30 s.
+    lines = quiet or not console.is_terminal
+    if lines and log is None and not quiet:
+        log = console.print
+    tally = _Tally(store, len(todo), quiet=lines, log=log)
+    with _progress(console, lines) as progress:
         tally.bar = (progress, progress.add_task("bench", total=len(todo), ok=0, failed=0,
                                                  remaining=len(todo)))
         if todo:
@@ -165,7 +175,8 @@ def _progress(console: Console, quiet: bool) -> Progress:
 
 class _Tally:
     """Stores each row as it arrives, counts statuses and errors, moves the progress bar
-    (or logs a line every 5 % of the tasks when quiet)."""
+    (or, when quiet or not on a terminal, logs a line every 5 % of the tasks and at least
+    every :data:`LOG_EVERY_S` seconds while results arrive)."""
 
     def __init__(self, store: ResultStore, total: int, *, quiet: bool,
                  log: Callable[[str], None] | None) -> None:
@@ -174,6 +185,7 @@ class _Tally:
         self.errors: Counter[str] = Counter()
         self.start = time.perf_counter()
         self.step = max(1, total // 20)
+        self.last_line = self.start
         self.bar: tuple[Progress, Any] | None = None
 
     @property
@@ -187,8 +199,11 @@ class _Tally:
         if status in FAILED_STATUSES:
             self.errors[_first_line(row.get("error"))] += 1
         done, ok = self.done, self.counts.get("ok", 0)
-        if self.quiet and self.log and (done % self.step == 0 or done == self.total):
-            elapsed = time.perf_counter() - self.start
+        now = time.perf_counter()
+        if self.quiet and self.log and (done % self.step == 0 or done == self.total
+                                        or now - self.last_line >= LOG_EVERY_S):
+            self.last_line = now
+            elapsed = now - self.start
             eta = elapsed / done * (self.total - done)
             self.log(f"bench: {done}/{self.total} done ({ok} ok), "
                      f"{elapsed:.0f} s elapsed, about {eta:.0f} s left")
