@@ -231,3 +231,33 @@ def test_own_file_on_dask_matches_local(tmp_path):
     assert len(a) == 6 and list(a.index) == list(b.index) and (a["status"] == "ok").all()
     for m in METRICS:
         np.testing.assert_array_equal(a[m].to_numpy(), b[m].to_numpy())
+
+
+def test_report_shows_rows_features_and_ratio_of_a_file(tmp_path):
+    from typer.testing import CliRunner
+
+    from synthaug.cli import app
+
+    path = _churn(tmp_path / "churn.csv")
+    store = tmp_path / "m.sqlite"
+    runner = CliRunner()
+    result = runner.invoke(app, ["bench", "--datasets", str(path), "--methods", "none",
+                                 "--classifiers", "logreg", "--folds", "2", "--store",
+                                 str(store), "--no-report", "--quiet"])
+    assert result.exit_code == 0, result.output
+    from synthaug.bench.store import ResultStore
+
+    with ResultStore.open_existing(store) as st:
+        meta = st.read_meta("dataset:")
+    (key, info), = meta.items()
+    frame = pd.read_csv(path)
+    counts = frame.iloc[:, -1].value_counts()
+    assert key.startswith("dataset:churn.csv#")
+    assert info["n"] == len(frame) and info["n_features"] == frame.shape[1] - 1
+    assert info["imbalance_ratio"] == pytest.approx(counts.max() / counts.min())
+    result = runner.invoke(app, ["report", "--store", str(store), "--format", "md", "-o",
+                                 str(tmp_path / "r.md")])
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "r.md").read_text()
+    ratio = counts.max() / counts.min()
+    assert f"{ratio:.2f}" in text or f"{ratio:.1f}" in text

@@ -606,7 +606,11 @@ def _write_report(store_path: Path, output: Path, fmt: str | None = None,
 
     with ResultStore.open_existing(store_path) as st:
         frame = st.read()
-    write_report(frame, output, fmt=fmt, figures=figures)  # atomic, ordinary permissions
+        files = st.read_meta("dataset:")
+    known = pd.DataFrame([{"name": key.split(":", 1)[1], **{k: v[k] for k in (
+        "n", "n_features", "imbalance_ratio")}} for key, v in files.items()]) if files else None
+    write_report(frame, output, fmt=fmt, figures=figures,  # atomic, ordinary permissions
+                 datasets=known)
     err_console.print(escape(f"report: {output}"), highlight=False, soft_wrap=True)
     if figures is not None:
         err_console.print(escape(f"figures: {figures}"), highlight=False, soft_wrap=True)

@@ -257,3 +257,14 @@ def check_splittable(name: str, smallest: int, folds: int) -> None:
             f"neighbour-based methods with k_neighbors={DEFAULT_K_NEIGHBORS} will fail on it "
             f"(it needs {need} rows); use fewer folds, smaller k_neighbors "
             "(smote[k_neighbors=3]) or leave it out.", SynthaugWarning, stacklevel=3)
+
+
+def table_summary(table: TableData) -> dict[str, Any]:
+    """Rows, features, imbalance ratio, classes and categorical columns of a dataset, as
+    plain values for the store's metadata (the report's per-dataset columns)."""
+    counts = np.bincount(np.asarray(table.y, dtype=np.int64))
+    counts = counts[counts > 0]
+    return {"n": len(table.y), "n_features": int(np.shape(table.X)[1]),
+            "imbalance_ratio": float(counts.max() / counts.min()),
+            "classes": [str(c) for c in table.classes],
+            "categorical": list(table.categorical)}

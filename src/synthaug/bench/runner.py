@@ -26,6 +26,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from synthaug.bench.data import table_summary
 from synthaug.bench.grid import BenchConfig, build_tasks
 from synthaug.bench.store import FAILED_STATUSES, ResultStore
 from synthaug.bench.tasks import Task, versions
@@ -122,6 +123,8 @@ def run_bench(config: BenchConfig, store_path: str | Path, executor: Any, *,
     session = getattr(executor, "session", None)
     with session() if session else contextlib.nullcontext(), ResultStore(store_path) as store:
         store.write_meta("last_config", config.describe())
+        for name, table in config.tables.items():  # the report's n, features and IR
+            store.write_meta(f"dataset:{name}", table_summary(table))
         store.write_meta("versions", versions())
         return _run(config, tasks, store, executor, quiet=quiet, console=console, log=log,
                     retry_failed=retry_failed)

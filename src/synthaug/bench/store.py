@@ -168,6 +168,12 @@ class ResultStore:
             self._conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                                (key, json.dumps(value, default=str)))
 
+    def read_meta(self, prefix: str = "") -> dict[str, Any]:
+        """The metadata records whose key starts with ``prefix``, decoded from JSON."""
+        rows = self._conn.execute("SELECT key, value FROM meta WHERE key LIKE ? ESCAPE '\\'",
+                                  (prefix.replace("%", "\\%").replace("_", "\\_") + "%",))
+        return {key: json.loads(value) for key, value in rows}
+
     def read(self, *, statuses: Iterable[str] | None = None) -> pd.DataFrame:
         """All rows (or those with the given statuses) as a DataFrame."""
         query = "SELECT * FROM results"
