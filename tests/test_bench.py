@@ -64,7 +64,10 @@ def test_config_file_and_overrides(tmp_path):
 
 def test_default_suite_matches_the_issue():
     config = suite_config("default")
-    assert config.methods[:2] == ["none", "class-weight"]
+    assert config.methods == ["none", "class-weight", "random", "smote", "borderline-smote",
+                              "adasyn", "gksmote", "smote+vtss-fast", "smote+tg-vtss-fast"]
+    # the full protocol of the size policies is in the full suite only, under its own names
+    assert suite_config("full").methods == [*config.methods, "smote+vtss", "smote+tg-vtss"]
     assert config.classifiers == ["logreg", "hgb"] and config.folds == 5
     from synthaug.datasets import list_datasets
 
@@ -237,6 +240,24 @@ def test_size_policies_in_the_grid():
     assert row["status"] == "ok", row["error"]
     assert row["n_synthetic"] >= 0 and row["fit_time"] == 0.0
     na = run_task(Task("ecoli1", "smote+tg-vtss", "knn", 3, 1, 0, 0, 0))
+    assert na["status"] == "not_applicable" and "TG-VTSS" in na["error"]
+
+
+def test_fast_protocol_has_its_own_method_names():
+    from sklearn.linear_model import LogisticRegression
+
+    fast, full = parse_method("smote+vtss-fast"), parse_method("smote+vtss")
+    assert (fast.name, fast.size_policy, fast.protocol) == ("smote+vtss-fast", "vtss-fast",
+                                                            "fast")
+    assert full.protocol == "full" and parse_method("smote").protocol is None
+    search = fast.make_search(LogisticRegression(), 0)
+    assert search.cv == 3 and 0.0 in search.gammas and search.n_jobs == 1
+    assert full.make_search(LogisticRegression(), 0).cv == 5   # the library's defaults
+    tg = parse_method("smote+tg-vtss-fast").make_search(LogisticRegression(), 0)
+    assert (tg.cv, tg.grid) == (3, "coarse")
+    row = run_task(Task("ecoli1", "smote+tg-vtss-fast", "logreg", 5, 1, 0, 0, 0))
+    assert row["status"] == "ok", row["error"]
+    na = run_task(Task("ecoli1", "smote+tg-vtss-fast", "hgb", 5, 1, 0, 0, 0))
     assert na["status"] == "not_applicable" and "TG-VTSS" in na["error"]
 
 

@@ -177,6 +177,17 @@ def test_tgvtss_candidates_follow_the_diagnostics():
     assert tg.best_size_ in cands
 
 
+def test_tgvtss_coarse_grid_spans_the_same_ranges():
+    from synthaug.search.vtss import TG_GRIDS
+
+    for fine, coarse in zip(TG_GRIDS["fine"], TG_GRIDS["coarse"], strict=True):
+        assert (min(fine), max(fine)) == (min(coarse), max(coarse))
+        assert len(coarse) < len(fine)
+    X, y = _mixture(400, 40, 1)
+    with pytest.raises(InvalidParameterError, match="grid"):
+        TGVTSS(LogisticRegression(), SMOTEGenerator(), grid="medium").fit(X, y)
+
+
 def test_multiclass_and_balanced_inputs():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(90, 3))

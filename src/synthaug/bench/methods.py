@@ -9,8 +9,9 @@ A method is ``GENERATOR[params][+SIZE][+TRAINING]``:
 * ``[params]`` are ``key=value`` pairs separated by commas: ``smote[k_neighbors=3]``.
 * ``SIZE`` is any fixed sampling strategy in its string form (``balance``, ``auto``,
   ``gamma:1.5``, ``0.8``, ``minority``), or a size policy that chooses the size by
-  validation with the bench's classifier: ``vtss`` or ``tg-vtss``; the default is full
-  balance.
+  validation with the bench's classifier: ``vtss`` or ``tg-vtss`` (the library's full
+  protocol) or ``vtss-fast`` or ``tg-vtss-fast`` (the cheap protocol of the default suite,
+  :data:`PROTOCOLS`); the default is full balance.
 * ``TRAINING`` is ``plain`` (the default); other training modes join as they are built.
 
 Examples: ``smote``, ``smote[k_neighbors=3]+gamma:1.5``, ``imblearn:SMOTE``,
@@ -51,12 +52,22 @@ from synthaug.registry import (
 )
 from synthaug.sizing.counts import Gamma, parse_strategy
 
-__all__ = ["MethodSpec", "known_methods", "parse_method"]
+__all__ = ["PROTOCOLS", "MethodSpec", "known_methods", "make_search", "parse_method"]
 
 NO_SYNTHESIS = ("none", "class-weight")
 TRAINING_MODES = ("plain",)
 #: Size policies chosen by validation with the bench's classifier (meta-estimators).
-SIZE_POLICIES = ("vtss", "tg-vtss")
+SIZE_POLICIES = ("vtss", "tg-vtss", "vtss-fast", "tg-vtss-fast")
+#: The search settings of each protocol, by search class: ``full`` is the library's
+#: defaults (5 inner folds; VTSS's 21 multipliers 0.5 to 1.5, TG-VTSS's grids in steps of
+#: 0.05); ``fast`` has 3 inner folds, VTSS's 4 multipliers 0, 0.5, 1, 1.5 (0 included:
+#: no synthetic rows is a candidate) and TG-VTSS's coarse grids. The protocol is part of
+#: the method name (``+vtss`` vs ``+vtss-fast``), so stored results never mix.
+PROTOCOLS: dict[str, dict[str, dict[str, Any]]] = {
+    "full": {"VTSS": {}, "TGVTSS": {}},
+    "fast": {"VTSS": {"cv": 3, "gammas": (0.0, 0.5, 1.0, 1.5)},
+             "TGVTSS": {"cv": 3, "grid": "coarse"}},
+}
 SIZE_KEYWORDS = ("balance", "auto", "minority", "not majority", "not minority", "all")
 
 
@@ -90,16 +101,22 @@ class MethodSpec:
 
     @property
     def size_policy(self) -> str | None:
-        """``"vtss"`` or ``"tg-vtss"`` when the size is chosen by validation, else None."""
+        """The size policy (``"vtss"``, ``"tg-vtss"``, ``"vtss-fast"``, ``"tg-vtss-fast"``)
+        when the size is chosen by validation, else None."""
         return self.size if self.size in SIZE_POLICIES else None
 
-    def make_search(self, classifier: Any, random_state: int) -> Any:
-        """The VTSS / TG-VTSS meta-estimator around ``classifier`` (size policies only)."""
-        from synthaug.search.vtss import TGVTSS, VTSS
+    @property
+    def protocol(self) -> str | None:
+        """``"fast"`` or ``"full"`` for a size policy (see :data:`PROTOCOLS`), else None."""
+        if self.size_policy is None:
+            return None
+        return "fast" if self.size.endswith("-fast") else "full"
 
-        cls = VTSS if self.size == "vtss" else TGVTSS
-        return cls(classifier, make_generator(self.generator, **self.params), n_jobs=1,
-                   random_state=random_state)
+    def make_search(self, classifier: Any, random_state: int) -> Any:
+        """The VTSS / TG-VTSS meta-estimator around ``classifier`` (size policies only),
+        with the settings of the method's protocol."""
+        return make_search(self.size, classifier,
+                           make_generator(self.generator, **self.params), random_state)
 
     def check_available(self) -> None:
         """Check what this method needs beyond its name, before any task runs.
@@ -136,6 +153,16 @@ class MethodSpec:
         return Oversampler(make_generator(self.generator, **self.params),
                            sampling_strategy=parse_strategy(self.size),
                            random_state=random_state)
+
+
+def make_search(policy: str, classifier: Any, generator: Any, random_state: int) -> Any:
+    """VTSS or TG-VTSS for the size policy ``policy`` (one of :data:`SIZE_POLICIES`),
+    folds run one at a time, with the settings of its protocol (:data:`PROTOCOLS`)."""
+    from synthaug.search.vtss import TGVTSS, VTSS
+
+    cls = TGVTSS if policy.startswith("tg-") else VTSS
+    settings = PROTOCOLS["fast" if policy.endswith("-fast") else "full"][cls.__name__]
+    return cls(classifier, generator, n_jobs=1, random_state=random_state, **settings)
 
 
 def _fmt(value: Any) -> str:
@@ -214,7 +241,8 @@ def parse_method(text: str) -> MethodSpec:
         else:
             raise UnknownMethodError(
                 f"Unknown part {part!r} in method {text!r}: a size (balance, auto, "
-                f"gamma:G, a ratio like 0.8, minority, vtss, tg-vtss) or a training mode "
+                f"gamma:G, a ratio like 0.8, minority, vtss, tg-vtss, vtss-fast, "
+                f"tg-vtss-fast) or a training mode "
                 f"({', '.join(TRAINING_MODES)}) was expected. Known methods: "
                 f"{', '.join(known_methods())}.")
     return MethodSpec(generator=generator, params=params, size=size, training=training,

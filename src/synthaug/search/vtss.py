@@ -52,6 +52,12 @@ DEFAULT_GAMMAS = tuple(np.round(np.linspace(0.5, 1.5, 21), 3))
 SYMMETRIC_GAMMAS = (0.0, 0.05, 0.10, 0.15, 0.20)
 LOCAL_GAMMAS = tuple(np.round(np.arange(0.80, 1.2001, 0.05), 2))
 WIDE_GAMMAS = tuple(np.round(np.arange(0.0, 2.0001, 0.05), 2))
+#: TG-VTSS's candidate multipliers per regime (symmetric, local, wide) for each ``grid``.
+TG_GRIDS = {
+    "fine": (SYMMETRIC_GAMMAS, LOCAL_GAMMAS, WIDE_GAMMAS),
+    "coarse": ((0.0, 0.1, 0.2), (0.8, 0.9, 1.0, 1.1, 1.2),
+               tuple(np.round(np.arange(0.0, 2.0001, 0.25), 2))),
+}
 
 
 def _fit_augmented(est: Any, X: np.ndarray, y: np.ndarray, pool: np.ndarray, size: int,
@@ -357,6 +363,11 @@ class TGVTSS(_SizeSearch):
     gqs_threshold : float, default=10
     cv : int, default=5
     gqs_cv : int, default=3
+    grid : {"fine", "coarse"}, default="fine"
+        Spacing of the candidate multipliers. ``"fine"``: steps of 0.05 (0 to 0.2,
+        0.8 to 1.2, 0 to 2: 5, 9 (+9) or 41 candidates). ``"coarse"``: 0, 0.1, 0.2; 0.8,
+        0.9, ..., 1.2; 0, 0.25, ..., 2 (3, 5 (+5) or 9 candidates), for a cheaper search
+        over the same ranges.
     warm_start, n_jobs, random_state
         As in :class:`VTSS`.
 
@@ -369,7 +380,7 @@ class TGVTSS(_SizeSearch):
 
     def __init__(self, estimator: Any, generator: Any, alpha: float = 0.05,
                  gqs_threshold: float = 10.0, cv: int = 5, gqs_cv: int = 3,
-                 warm_start: bool = True, n_jobs: int | None = None,
+                 grid: str = "fine", warm_start: bool = True, n_jobs: int | None = None,
                  random_state: Any = None) -> None:
         self.estimator = estimator
         self.generator = generator
@@ -377,6 +388,7 @@ class TGVTSS(_SizeSearch):
         self.gqs_threshold = gqs_threshold
         self.cv = cv
         self.gqs_cv = gqs_cv
+        self.grid = grid
         self.warm_start = warm_start
         self.n_jobs = n_jobs
         self.random_state = random_state
@@ -393,11 +405,15 @@ class TGVTSS(_SizeSearch):
                 f"{'; '.join(SUPPORTED[:2])}. Use VTSS for other classifiers.")
 
     def _candidates(self, X: np.ndarray, y: np.ndarray, gap: int, entropy: int) -> np.ndarray:
+        if self.grid not in TG_GRIDS:
+            raise InvalidParameterError(
+                f"grid must be one of {', '.join(map(repr, TG_GRIDS))}, got {self.grid!r}.")
+        symmetric, local, wide = TG_GRIDS[self.grid]
         test = symmetry_test(self.estimator, X, y, alpha=self.alpha)
         diag: dict[str, Any] = {"symmetry": test.as_dict(), "regime": test.regime,
                                 "quality": None, "alignment": None, "theory_target": None}
         if test.symmetric:
-            sizes = [round_half_up(g * gap) for g in SYMMETRIC_GAMMAS]
+            sizes = [round_half_up(g * gap) for g in symmetric]
         else:
             quality = generator_quality(self.estimator, self.generator, X, y, cv=self.gqs_cv,
                                         threshold=self.gqs_threshold,
@@ -407,11 +423,11 @@ class TGVTSS(_SizeSearch):
             target = theory_target(gap, test.g_phi, quality.g_psi)
             diag["theory_target"] = target
             if quality.realistic:
-                sizes = [round_half_up(g * gap) for g in LOCAL_GAMMAS]
+                sizes = [round_half_up(g * gap) for g in local]
                 if target is not None:
-                    sizes += [round_half_up(g * target) for g in LOCAL_GAMMAS]
+                    sizes += [round_half_up(g * target) for g in local]
             else:
-                sizes = [round_half_up(g * gap) for g in WIDE_GAMMAS]
+                sizes = [round_half_up(g * gap) for g in wide]
         sizes = sorted({max(int(s), 0) for s in sizes})
         diag["candidates"] = sizes
         self.diagnostics_ = diag
