@@ -17,6 +17,7 @@ Usage: ``python benchmarks/bench_suite.py [--parts overhead,dask] [--default-sui
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import subprocess
@@ -129,8 +130,15 @@ def part_default_suite() -> dict:
         with sqlite3.connect(store) as conn:
             counts = dict(conn.execute(
                 "SELECT status, COUNT(*) FROM results GROUP BY status").fetchall())
+            seconds = {m: round(t, 1) for m, t in conn.execute(
+                "SELECT method, SUM(COALESCE(fit_time, 0) + COALESCE(resample_time, 0) + "
+                "COALESCE(predict_time, 0)) FROM results GROUP BY method").fetchall()}
+            failed = dict(conn.execute(
+                "SELECT method, COUNT(*) FROM results WHERE status IN ('failed', 'timeout') "
+                "GROUP BY method").fetchall())
     return {"wall_s": wall, "wall_min": wall / 60, "tasks_by_status": counts,
-            "tasks": sum(counts.values()), "returncode": proc.returncode,
+            "tasks": sum(counts.values()), "task_seconds_by_method": seconds,
+            "failed_by_method": failed, "returncode": proc.returncode,
             "stderr_tail": proc.stderr[-500:]}
 
 
@@ -158,6 +166,10 @@ def main() -> None:
         print(f"dask ratio {out['dask']['throughput_ratio']:.3f}", file=sys.stderr, flush=True)
     if args.default_suite:
         out["default_suite"] = part_default_suite()
+    previous = Path(args.out)
+    if previous.exists():  # keep the parts not rerun this time
+        kept = json.loads(previous.read_text())
+        out = {**{k: v for k, v in kept.items() if k not in out}, **out}
     write_report(out, args.out)
 
 

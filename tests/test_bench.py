@@ -265,3 +265,13 @@ def test_kotaro_is_a_bench_classifier():
     row = run_task(Task("ecoli1", "none", "kotaro", 3, 1, 0, 0, 0))
     assert row["status"] == "ok", row["error"]
     assert 0.5 < row["balanced_accuracy"] <= 1.0
+
+
+def test_size_policy_on_too_small_inner_folds_is_not_applicable():
+    """Known before the search starts: 33 minority rows of an outer training fold leave 22
+    in an inner training part (3 inner folds), fewer than k_neighbors + 1 = 41."""
+    row = run_task(Task("iris0", "smote[k_neighbors=40]+vtss-fast", "logreg", 3, 1, 0, 0, 0))
+    assert row["status"] == "not_applicable", row["error"]
+    assert "fewer than k_neighbors + 1 = 41" in row["error"]
+    ok = run_task(Task("iris0", "smote[k_neighbors=3]+vtss-fast", "logreg", 3, 1, 0, 0, 0))
+    assert ok["status"] == "ok", ok["error"]

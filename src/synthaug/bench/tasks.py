@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import math
 import os
 import signal
 import socket
@@ -291,6 +292,27 @@ def _score(model: Any, X_te: Any, y_te: np.ndarray, row: dict[str, Any],
     row["f1_minority"] = minority_f1(y_te, y_pred, pos_label=positive)
 
 
+def _inner_folds_too_small(search: Any, y: np.ndarray) -> str | None:
+    """Why the size search cannot run on this training part, known before it starts: fewer
+    minority rows than inner folds, or too few in an inner training part for the
+    generator's ``k_neighbors``; else None."""
+    from synthaug._labels import class_roles
+
+    roles = class_roles(y)
+    n_min, cv = roles.counts[roles.minority], int(search.cv)
+    if n_min < cv:
+        return (f"{n_min} minority rows in this training fold, fewer than the size "
+                f"search's {cv} inner folds")
+    params = search.generator.get_params() if hasattr(search.generator, "get_params") else {}
+    k = params.get("k_neighbors")
+    smallest = n_min - math.ceil(n_min / cv)
+    if isinstance(k, int) and smallest < k + 1:
+        return (f"{n_min} minority rows in this training fold leave {smallest} in an inner "
+                f"training part of the size search (cv={cv}), fewer than k_neighbors + 1 = "
+                f"{k + 1}")
+    return None
+
+
 def _run_size_policy(spec: Any, clf: Any, X_tr: np.ndarray, y_tr: np.ndarray,
                      X_te: np.ndarray, y_te: np.ndarray, seed: int, row: dict[str, Any],
                      positive: int = 1) -> None:
@@ -307,6 +329,10 @@ def _run_size_policy(spec: Any, clf: Any, X_tr: np.ndarray, y_tr: np.ndarray,
         search._check_estimator()
     except InvalidParameterError as exc:
         row.update(status="not_applicable", error=str(exc))
+        return
+    reason = _inner_folds_too_small(search, y_tr)
+    if reason:
+        row.update(status="not_applicable", error=reason)
         return
     t0 = time.perf_counter()
     search.fit(X_tr, y_tr)
