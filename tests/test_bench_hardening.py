@@ -244,9 +244,9 @@ def test_tune_and_diagnose_have_a_default_seed(tmp_path):
 
 # --------------------------------------------------------------------------- safe loading
 @pytest.mark.parametrize("path, message", [
-    ("sklearn.metrics.log_loss", "sklearn.metrics.log_loss is a function, not an estimator "
+    ("sklearn.metrics.log_loss", "sklearn.metrics.log_loss is a function, not a classifier "
                                  "class"),
-    ("sklearn.linear_model", "is a module, not an estimator class"),
+    ("sklearn.linear_model", "is a module, not a classifier class"),
     ("collections.OrderedDict", "is a class but not a scikit-learn estimator"),
     ("sklearn.linear_model.LinearRegression", "not a classifier"),
     ("sklearn.pipeline.Pipeline", "cannot be built without arguments"),

@@ -148,7 +148,7 @@ BAD_INPUTS = [
     (["--target", "label", "-p", "bogus=1"], "no parameter bogus"),
     (["--target", "label", "-p", "k_neighbors"], "key=value"),
     (["--target", "label", "--classifier", "sklearn.metrics.log_loss"],
-     "sklearn.metrics.log_loss is a function, not an estimator class"),
+     "sklearn.metrics.log_loss is a function, not a classifier class"),
     (["--target", "label", "--classifier", "nope"], "Unknown classifier 'nope'"),
     (["--target", "label", "--random-state", "-1"], "--random-state"),
 ]
@@ -204,7 +204,7 @@ def test_diagnose_needs_a_classifier_with_scores(files):
     (["--methods", "smote[k_neighbors=3"], "smote[k_neighbors=3"),  # brackets shown as typed
     (["--methods", "smote+2.5"], "(0, 1]"),
     (["--methods", "imblearn:SMOOT"], "did you mean SMOTE"),
-    (["--classifiers", "sklearn.metrics.log_loss"], "is a function, not an estimator class"),
+    (["--classifiers", "sklearn.metrics.log_loss"], "is a function, not a classifier class"),
     (["--classifiers", "sklearn.linear_model.LinearRegression"], "not a classifier"),
     (["--random-state", "-1"], "random_state"),
     (["--datasets", "nope"], "Unknown dataset 'nope'"),

@@ -164,8 +164,9 @@ def _check_table_shape(X: Any) -> Any:
             raise DataTypeError(f"Cannot read X as a table: {exc}") from exc
     if isinstance(X, np.ndarray) and X.ndim != 2:
         raise InvalidInputError(
-            f"X must be 2-dimensional (n_samples, n_features); got shape {X.shape}. "
-            "Use X.reshape(-1, 1) for a single feature.")
+            f"X must be 2-dimensional (n_samples, n_features); got shape {X.shape}. Reshape "
+            "your data with X.reshape(-1, 1) for a single feature or X.reshape(1, -1) for "
+            "a single sample.")
     if X.shape[1] == 0:
         raise InvalidInputError(f"X has 0 feature(s) (shape={X.shape}) while a minimum of 1 "
                                 "is required.")

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import ast
 import difflib
-import importlib
 import importlib.util
 import math
 import re
 from typing import Any
 
+from synthaug._imports import import_class
 from synthaug.exceptions import (
     InvalidParameterError,
     MissingDependencyError,
@@ -129,17 +129,7 @@ def generator_class(name: str) -> type:
         raise UnknownMethodError(
             f"Unknown method {name!r}.{hint} Known methods: {', '.join(generator_names())}, "
             "or a generator class by import path (mypkg.module.MyGenerator).")
-    module_name, _, attr = key.rpartition(".")
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError as exc:
-        raise UnknownMethodError(f"Cannot import {module_name!r} for the generator {key!r}: "
-                                 f"{exc}.") from None
-    obj = getattr(module, attr, None)
-    if obj is None:
-        raise UnknownMethodError(f"Module {module_name!r} has no {attr!r}.")
-    if not isinstance(obj, type):
-        raise UnknownMethodError(f"{key} is a {type(obj).__name__}, not a generator class.")
+    obj = import_class(key, what="generator", example="mypkg.gens.MyGenerator")
     try:
         instance = obj()
     except Exception as exc:  # the user's constructor: report whatever it raised

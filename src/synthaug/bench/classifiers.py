@@ -8,7 +8,6 @@ also accepted by import path (``sklearn.ensemble.RandomForestClassifier``).
 
 from __future__ import annotations
 
-import importlib
 import inspect
 from collections.abc import Callable
 from typing import Any
@@ -21,6 +20,7 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 
+from synthaug._imports import import_class
 from synthaug.exceptions import UnknownMethodError
 
 __all__ = ["CLASSIFIERS", "class_weight_mode", "classifier_class", "make_classifier"]
@@ -74,19 +74,8 @@ def classifier_class(path: str) -> type:
         When the path cannot be imported, or names something that is not a scikit-learn
         estimator class with ``fit`` and ``predict`` (the message says what it is).
     """
-    module_name, _, attr = path.rpartition(".")
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError as exc:
-        raise UnknownMethodError(f"Cannot import classifier {path!r}: {exc}") from None
-    if not hasattr(module, attr):
-        raise UnknownMethodError(f"Cannot import classifier {path!r}: module {module_name} "
-                                 f"has no attribute {attr!r}.")
-    found = getattr(module, attr)
-    if not inspect.isclass(found):
-        raise UnknownMethodError(
-            f"{path} is {_describe(found)}, not an estimator class; name a scikit-learn "
-            "classifier class such as sklearn.ensemble.RandomForestClassifier.")
+    found = import_class(path, what="classifier",
+                         example="sklearn.ensemble.RandomForestClassifier")
     missing = [m for m in ("fit", "predict", "get_params") if not callable(
         getattr(found, m, None))]
     if not issubclass(found, BaseEstimator) or missing:
@@ -95,14 +84,6 @@ def classifier_class(path: str) -> type:
             f"{path} is a class but not a scikit-learn estimator{lacks}; a classifier "
             "subclasses sklearn.base.BaseEstimator and has fit and predict.")
     return found
-
-
-def _describe(obj: Any) -> str:
-    if inspect.ismodule(obj):
-        return "a module"
-    if inspect.isroutine(obj):
-        return "a function"
-    return f"an object of type {type(obj).__name__}"
 
 
 def _build(path: str, cls: type) -> Any:

@@ -388,27 +388,8 @@ class KOTARO(ClassifierMixin, BaseEstimator):
 
     def _as_matrix(self, X: Any, *, fit: bool) -> np.ndarray:
         names = None
-        if isinstance(X, pd.DataFrame):
-            if all(isinstance(c, str) for c in X.columns):
-                names = np.asarray(X.columns, dtype=object)
-            complex_ = any(pd.api.types.is_complex_dtype(t) for t in X.dtypes)
-        else:
-            if X is not None and not isinstance(X, np.ndarray) and not hasattr(X, "toarray"):
-                X = np.asarray(X)
-            complex_ = isinstance(X, np.ndarray) and np.iscomplexobj(X)
-        if complex_:
-            raise InvalidInputError("Complex data not supported: KOTARO needs real-valued "
-                                    "features.")
-        shape = getattr(X, "shape", ())
-        if len(shape) == 1:
-            raise InvalidInputError(
-                f"Expected a 2D array, got a 1D array of shape {tuple(shape)} instead. "
-                "Reshape your data either using array.reshape(-1, 1) if your data has a "
-                "single feature or array.reshape(1, -1) if it contains a single sample.")
-        if len(shape) == 2 and 0 in shape:
-            what = "sample" if shape[0] == 0 else "feature"
-            raise InvalidInputError(f"Found array with 0 {what}(s) (shape={tuple(shape)}) "
-                                    f"while a minimum of 1 is required by KOTARO.")
+        if isinstance(X, pd.DataFrame) and all(isinstance(c, str) for c in X.columns):
+            names = np.asarray(X.columns, dtype=object)
         arr = check_matrix(X, what="KOTARO")
         if fit:
             self.n_features_in_ = arr.shape[1]
