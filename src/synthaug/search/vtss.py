@@ -17,13 +17,12 @@ networks are refitted from scratch for each candidate).
 
 from __future__ import annotations
 
-import os
 import warnings
 from abc import ABCMeta, abstractmethod
 from typing import Any
 
 import numpy as np
-from joblib import Parallel, delayed
+from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
@@ -40,7 +39,6 @@ from synthaug.exceptions import (
     NotFittedError,
     SynthaugWarning,
 )
-from synthaug.generators.protocol import as_encoded
 from synthaug.limits import check_memory
 from synthaug.metrics import balanced_log_loss
 from synthaug.sampler import Oversampler
@@ -153,8 +151,9 @@ class _SizeSearch(ClassifierMixin, BaseEstimator, metaclass=ABCMeta):
                     ) -> np.ndarray:
         """Candidate multipliers of the gap, searched by cross-validation."""
 
-    #: The largest multiple of the gap the candidates can reach (TG-VTSS's wide grid).
-    _max_gamma: float = float(max(WIDE_GAMMAS))
+    def _largest_gamma(self) -> float:
+        """The largest multiple of the gap a candidate can reach (TG-VTSS's wide grid)."""
+        return float(max(WIDE_GAMMAS))
 
     def memory_estimate(self, y: Any, n_features: int) -> int:
         """Peak bytes of ``fit`` beyond its input and the classifier's own memory, for
@@ -163,15 +162,13 @@ class _SizeSearch(ClassifierMixin, BaseEstimator, metaclass=ABCMeta):
         generator's working memory; then the final refit (see :mod:`synthaug.limits`)."""
         roles = class_roles(np.asarray(y))
         n, d = sum(roles.counts.values()), int(n_features)
-        pool = round_half_up(self._max_gamma * roles.gap)
-        generator = as_encoded(self.generator)
-        work = (generator.memory_estimate(n, d, roles.counts[roles.minority])
-                if hasattr(generator, "memory_estimate") else 0)
-        per_fold = (n + pool + (n + pool)) * d * 8 + work
-        jobs = min(self.cv if isinstance(self.cv, int) else 5,
-                   self.n_jobs if self.n_jobs and self.n_jobs > 0 else (
-                       os.cpu_count() or 1) if self.n_jobs == -1 else 1)
-        return int(jobs * per_fold + (n + pool) * d * 8)
+        pool = round_half_up(self._largest_gamma() * roles.gap)
+        estimate = getattr(self.generator, "memory_estimate", None)  # a user's may lack it
+        work = estimate(n, d, roles.counts[roles.minority]) if callable(estimate) else 0
+        per_fold = (n + pool + (n + pool)) * d * 8 + work   # train part, pool, augmented
+        folds = self.cv if isinstance(self.cv, int) else 5
+        jobs = min(folds, effective_n_jobs(self.n_jobs))   # folds held at once
+        return int(jobs * per_fold + (n + pool) * d * 8)   # plus the final refit
 
     def _check_estimator(self) -> None:
         if not hasattr(self.estimator, "predict_proba"):
@@ -327,8 +324,7 @@ class VTSS(_SizeSearch):
         self.n_jobs = n_jobs
         self.random_state = random_state
 
-    @property
-    def _max_gamma(self) -> float:  # type: ignore[override]
+    def _largest_gamma(self) -> float:
         g = np.asarray(self.gammas, dtype=float).ravel()
         return float(g.max()) if g.size and np.isfinite(g).all() else 0.0
 
