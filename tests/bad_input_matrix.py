@@ -314,14 +314,14 @@ def _entry_points() -> list[EntryPoint]:
                    binary=True),
         EntryPoint("VTSS.fit + predict_proba", _classifier_run(
             lambda: VTSS(LogisticRegression(), SMOTEGenerator(), gammas=(0.0, 0.5, 1.0),
-                         random_state=0)), numeric=True, binary=True),
+                         random_state=0)), numeric=True),
         EntryPoint("TGVTSS.fit + predict_proba", _classifier_run(
             lambda: TGVTSS(LogisticRegression(), SMOTEGenerator(), cv=3, gqs_cv=2,
                            random_state=0)),
-            numeric=True, binary=True),
+            numeric=True),
         EntryPoint("symmetry_test", _symmetry_run, numeric=True, binary=True),
         EntryPoint("synthaug resample", _cli_run("resample"), cli=True),
-        EntryPoint("synthaug tune", _cli_run("tune"), numeric=True, binary=True, cli=True),
+        EntryPoint("synthaug tune", _cli_run("tune"), numeric=True, cli=True),
         EntryPoint("synthaug diagnose", _cli_run("diagnose"), numeric=True, binary=True,
                    cli=True),
     ]

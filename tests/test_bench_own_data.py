@@ -100,7 +100,7 @@ def test_mixed_file_task_runs_with_every_metric(tmp_path):
     assert all(row[m] is not None and np.isfinite(row[m]) for m in METRICS)
 
 
-def test_multiclass_file_marks_binary_only_methods_not_applicable(tmp_path):
+def test_multiclass_file_runs_size_policies_and_marks_kotaro_not_applicable(tmp_path):
     path = _three_classes(tmp_path / "three.csv")
     config = BenchConfig(datasets=[str(path)], methods=["none", "smote", "smote+vtss"],
                          classifiers=["logreg", "kotaro"], folds=3)
@@ -108,10 +108,11 @@ def test_multiclass_file_marks_binary_only_methods_not_applicable(tmp_path):
     frame = ResultStore(tmp_path / "m.sqlite").read()
     assert summary.failed == 0 and len(frame) == 3 * 2 * 3
     na = frame[frame["status"] == "not_applicable"]
-    assert set(na["classifier"]) | set(na["method"]) >= {"kotaro", "smote+vtss"}
+    assert set(na["classifier"]) == {"kotaro"} and len(na) == 3 * 3
     assert na["error"].str.contains("binary data only").all()
     ok = frame[frame["status"] == "ok"]
-    assert set(ok["method"]) == {"none", "smote"} and set(ok["classifier"]) == {"logreg"}
+    assert set(ok["method"]) == {"none", "smote", "smote+vtss"}
+    assert set(ok["classifier"]) == {"logreg"}
     assert ok[list(METRICS)].notna().all().all()
     smote = ok[ok["method"] == "smote"]
     assert (smote["n_synthetic"] > 0).all()   # both smaller classes grew

@@ -111,5 +111,11 @@ def test_tune_and_diagnose_json(tmp_path):
     info = json.loads(result.output.strip().splitlines()[-1])
     assert info["symmetry"]["regime"] in ("local symmetry", "local asymmetry")
     assert info["quality"]["label"] in ("realistic", "biased")
-    bad = runner.invoke(app, ["tune", "ecoli1", "--classifier", "knn"])
-    assert bad.exit_code == 2 and "TG-VTSS needs per-sample scores" in bad.output
+    knn = runner.invoke(app, ["tune", "ecoli1", "--classifier", "knn", "--reweight", "--json"])
+    assert knn.exit_code == 2 and "KNeighborsClassifier takes neither" in knn.output
+    knn = runner.invoke(app, ["tune", "ecoli1", "--classifier", "knn", "--json"])
+    assert knn.exit_code == 0, knn.output
+    info = json.loads(knn.output.strip().splitlines()[-1])
+    assert info["diagnostics"]["diagnostic_estimator"] == "LogisticRegression"
+    bad = runner.invoke(app, ["tune", "ecoli1", "--rule", "smallest"])
+    assert bad.exit_code == 2 and "rule must be one of" in bad.output

@@ -88,8 +88,9 @@ def test_mlp_last_layer_scores():
 def test_unsupported_model_is_named():
     with pytest.raises(InvalidParameterError, match="KNeighborsClassifier has no supported"):
         score_model(KNeighborsClassifier().fit([[0], [1]], [0, 1]))
-    with pytest.raises(InvalidParameterError, match="TG-VTSS needs per-sample scores"):
-        TGVTSS(KNeighborsClassifier(), SMOTEGenerator()).fit(*_mixture(100, 20, 0))
+    with pytest.raises(InvalidParameterError, match="KNeighborsClassifier has no supported"):
+        TGVTSS(LogisticRegression(), SMOTEGenerator(),
+               diagnostic_estimator=KNeighborsClassifier()).fit(*_mixture(100, 20, 0))
     with pytest.raises(InvalidParameterError, match="has no predict_proba"):
         VTSS(SVC(), SMOTEGenerator()).fit(*_mixture(100, 20, 0))
 
@@ -191,8 +192,10 @@ def test_tgvtss_coarse_grid_spans_the_same_ranges():
 def test_multiclass_and_balanced_inputs():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(90, 3))
-    with pytest.raises(InvalidInputError, match="binary"):
+    with pytest.warns(SynthaugWarning, match="already balanced"):
         VTSS(LogisticRegression(), SMOTEGenerator()).fit(X, np.repeat([0, 1, 2], 30))
+    with pytest.raises(InvalidInputError, match="only 1 class"):
+        VTSS(LogisticRegression(), SMOTEGenerator()).fit(X, np.zeros(90, dtype=int))
     with pytest.warns(SynthaugWarning, match="already balanced"):
         s = VTSS(LogisticRegression(), SMOTEGenerator()).fit(X[:60], np.repeat([0, 1], 30))
     assert s.best_size_ == 0

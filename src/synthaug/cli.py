@@ -356,6 +356,11 @@ def tune(
         "--param", "-p", help="Generator parameter key=value (repeatable).")] = None,
     classifier: Annotated[str, typer.Option(help="Classifier short name.")] = "logreg",
     policy: Annotated[str, typer.Option(help="vtss or tg-vtss.")] = "tg-vtss",
+    reweight: Annotated[bool, typer.Option(
+        help="Cover the gap that synthetic rows leave open with class weights.")] = False,
+    rule: Annotated[str, typer.Option(help="min or one-se (smallest size within one "
+                                           "standard error of the best).")] = "min",
+    repeats: Annotated[int, typer.Option(help="Repeats of the inner cross-validation.")] = 1,
     random_state: Annotated[int, typer.Option(help=SEED_HELP)] = 0,
     plot: Annotated[Path | None, typer.Option(help="PNG/SVG of the loss curve.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
@@ -370,12 +375,14 @@ def tune(
         X, y, estimator, gen, source = _numeric_problem(input, target, classifier,
                                                         generator, param, random_state)
         cls = VTSS if policy == "vtss" else TGVTSS
-        search = cls(estimator, gen, random_state=random_state).fit(X, y)
+        search = cls(estimator, gen, reweight=reweight, rule=rule, n_repeats=repeats,
+                     random_state=random_state).fit(X, y)
         if plot is not None:
             fig = search.plot()
             atomic_write(plot, lambda tmp: fig.savefig(tmp, format=fmt, dpi=120))
         res = search.cv_results_
         out = {"input": source, "policy": policy, "generator": generator,
+               "reweight": reweight, "rule": rule, "repeats": repeats,
                "classifier": classifier, "random_state": random_state, "gap": search.gap_,
                "chosen_size": search.best_size_, "chosen_gamma": search.best_gamma_,
                "diagnostics": _jsonable(search.diagnostics_),
@@ -393,7 +400,12 @@ def tune(
 
 def _print_tune(search: Any, out: dict[str, Any]) -> None:
     diag = search.diagnostics_
-    if diag:
+    if diag.get("diagnostic_estimator"):
+        console.print(f"diagnostics on: {diag['diagnostic_estimator']}")
+    for label, one in diag.get("per_class", {}).items():   # multiclass: each vs the rest
+        console.print(escape(f"class {label!r} vs the rest: regime {one['regime']}, "
+                             f"candidate sizes {one['candidates']}"), highlight=False)
+    if "regime" in diag:
         console.print(f"regime: [bold]{diag['regime']}[/bold] (Wald statistic "
                       f"{diag['symmetry']['statistic']:.3g}, cutoff "
                       f"{diag['symmetry']['cutoff']:.3g})")

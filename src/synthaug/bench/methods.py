@@ -3,15 +3,20 @@
 A method is ``GENERATOR[params][+SIZE][+TRAINING]``:
 
 * ``GENERATOR`` is a generator registered in :mod:`synthaug.registry` (``smote``,
-  ``adasyn``, ...), or one of the methods that add no rows: ``none`` (plain training) and
-  ``class-weight`` (balanced class weights in the classifier), or a peer library's sampler:
-  ``imblearn:NAME`` (imbalanced-learn) or ``sv:NAME`` (smote-variants).
+  ``adasyn``, ...), or one of the methods that add no rows: ``none`` (plain training),
+  ``class-weight`` (balanced class weights in the classifier) and ``threshold`` (the plain
+  classifier with its decision threshold tuned for MCC by inner cross-validation), or a
+  peer library's sampler: ``imblearn:NAME`` (imbalanced-learn) or ``sv:NAME``
+  (smote-variants).
 * ``[params]`` are ``key=value`` pairs separated by commas: ``smote[k_neighbors=3]``.
 * ``SIZE`` is any fixed sampling strategy in its string form (``balance``, ``auto``,
   ``gamma:1.5``, ``0.8``, ``minority``), or a size policy that chooses the size by
   validation with the bench's classifier: ``vtss`` or ``tg-vtss`` (the library's full
   protocol) or ``vtss-fast`` or ``tg-vtss-fast`` (the cheap protocol of the default suite,
-  :data:`PROTOCOLS`); the default is full balance.
+  :data:`PROTOCOLS`); the default is full balance. A size policy takes options of its
+  search class in brackets (:data:`SIZE_OPTIONS`): ``smote+vtss[reweight]``,
+  ``smote+vtss-fast[n_repeats=3,rule=one-se]``, ``smote+tg-vtss[grid=coarse,reweight]``;
+  a bare key means True. A fixed size takes none.
 * ``TRAINING`` is ``plain`` (the default); other training modes join as they are built.
 
 Examples: ``smote``, ``smote[k_neighbors=3]+gamma:1.5``, ``imblearn:SMOTE``,
@@ -20,6 +25,10 @@ what the store and the report show. It is made from the parsed values, not from 
 typed: parameters are sorted, take the type of their default and are left out when equal to
 it, and sizes are written in one way, so ``smote[k_neighbors=3.0]+gamma:1.50`` and
 ``smote[k_neighbors=3]+gamma:1.5`` are one method, and ``smote+gamma:1`` is ``smote``.
+The options of a size policy are written the same way: sorted, left out when equal to the
+protocol's setting (:data:`PROTOCOLS` over the search class's defaults), True written as
+the bare key, so ``smote+vtss[reweight=True]`` is ``smote+vtss[reweight]`` and
+``smote+vtss-fast[cv=3,rule=min]`` is ``smote+vtss-fast``.
 
 :meth:`MethodSpec.check_available` checks, once and in the driver, what a method needs
 beyond its name: the peer library installed, the peer's class and parameter names.
@@ -52,23 +61,39 @@ from synthaug.registry import (
 )
 from synthaug.sizing.counts import Gamma, parse_strategy
 
-__all__ = ["PROTOCOLS", "MethodSpec", "known_methods", "make_search", "parse_method"]
+__all__ = ["PROTOCOLS", "SIZE_OPTIONS", "MethodSpec", "known_methods", "make_search",
+           "parse_method", "parse_size_options"]
 
-NO_SYNTHESIS = ("none", "class-weight")
+NO_SYNTHESIS = ("none", "class-weight", "threshold")
 TRAINING_MODES = ("plain",)
 #: Size policies chosen by validation with the bench's classifier (meta-estimators).
 SIZE_POLICIES = ("vtss", "tg-vtss", "vtss-fast", "tg-vtss-fast")
 #: The search settings of each protocol, by search class: ``full`` is the library's
-#: defaults (5 inner folds; VTSS's 21 multipliers 0.5 to 1.5, TG-VTSS's grids in steps of
-#: 0.05); ``fast`` has 3 inner folds, VTSS's 4 multipliers 0, 0.5, 1, 1.5 (0 included:
-#: no synthetic rows is a candidate) and TG-VTSS's coarse grids. The protocol is part of
-#: the method name (``+vtss`` vs ``+vtss-fast``), so stored results never mix.
+#: defaults (5 inner folds; VTSS's 16 multipliers 0, 0.1, ..., 1.5, TG-VTSS's grids in
+#: steps of 0.05); ``fast`` has 3 inner folds, VTSS's 4 multipliers 0, 0.5, 1, 1.5 and
+#: TG-VTSS's coarse grids. Options in the method name (:data:`SIZE_OPTIONS`) override
+#: them. The protocol is part of the method name (``+vtss`` vs ``+vtss-fast``), so stored
+#: results never mix.
 PROTOCOLS: dict[str, dict[str, dict[str, Any]]] = {
     "full": {"VTSS": {}, "TGVTSS": {}},
     "fast": {"VTSS": {"cv": 3, "gammas": (0.0, 0.5, 1.0, 1.5)},
              "TGVTSS": {"cv": 3, "grid": "coarse"}},
 }
 SIZE_KEYWORDS = ("balance", "auto", "minority", "not majority", "not minority", "all")
+#: The options a size policy takes in brackets, by search class: the scalar constructor
+#: parameters of :class:`~synthaug.search.VTSS` / :class:`~synthaug.search.TGVTSS`
+#: (the estimator, generator, seed, folds in parallel and warm starts are the bench's;
+#: the candidate grid of VTSS is the protocol's).
+SIZE_OPTIONS: dict[str, tuple[str, ...]] = {
+    "VTSS": ("cv", "n_repeats", "reweight", "rule"),
+    "TGVTSS": ("alpha", "cv", "gqs_cv", "gqs_threshold", "grid", "n_repeats", "reweight",
+               "rule"),
+}
+#: The search classes' defaults of those options, used where the installed class does not
+#: declare one (its signature is read first).
+_OPTION_DEFAULTS: dict[str, Any] = {
+    "cv": 5, "n_repeats": 1, "rule": "min", "reweight": False, "alpha": 0.05,
+    "gqs_threshold": 10.0, "gqs_cv": 3, "grid": "fine"}
 
 
 @dataclass(frozen=True)
@@ -80,24 +105,33 @@ class MethodSpec:
     size: str = "balance"
     training: str = "plain"
     kind: str = "synthaug"  # "synthaug", "baseline", "imblearn", "sv"
+    #: Options of the size policy's search class (``+vtss[reweight]``), canonical: only
+    #: those that differ from the protocol's setting.
+    size_params: dict[str, Any] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
-        """The canonical spelling: defaults left out, parameters sorted."""
+        """The canonical spelling: defaults left out, parameters and options sorted."""
         text = self.generator
         if self.params:
             inner = ",".join(f"{k}={_fmt(v)}" for k, v in sorted(self.params.items()))
             text += f"[{inner}]"
         if self.kind != "baseline" and self.size != "balance":
             text += f"+{self.size}"
+        if self.size_params:
+            text += f"[{','.join(_fmt_option(k, v) for k, v in sorted(self.size_params.items()))}]"
         if self.training != "plain":
             text += f"+{self.training}"
         return text
 
     def params_json(self) -> str:
-        return json.dumps({"generator": self.generator, "params": self.params,
-                           "size": self.size, "training": self.training}, sort_keys=True,
-                          default=str)
+        """The parsed method as JSON, for the store (``size_params`` only when the size
+        policy has options, so the rows of every other method read as before)."""
+        parts = {"generator": self.generator, "params": self.params, "size": self.size,
+                 "training": self.training}
+        if self.size_params:
+            parts["size_params"] = self.size_params
+        return json.dumps(parts, sort_keys=True, default=str)
 
     @property
     def size_policy(self) -> str | None:
@@ -114,9 +148,10 @@ class MethodSpec:
 
     def make_search(self, classifier: Any, random_state: int) -> Any:
         """The VTSS / TG-VTSS meta-estimator around ``classifier`` (size policies only),
-        with the settings of the method's protocol."""
+        with the settings of the method's protocol and its options."""
         return make_search(self.size, classifier,
-                           make_generator(self.generator, **self.params), random_state)
+                           make_generator(self.generator, **self.params), random_state,
+                           self.size_params)
 
     def check_available(self) -> None:
         """Check what this method needs beyond its name, before any task runs.
@@ -129,10 +164,13 @@ class MethodSpec:
         UnknownMethodError
             When the peer library has no sampler of that name.
         InvalidParameterError
-            When the peer's sampler takes no parameter of a given name.
+            When the peer's sampler takes no parameter of a given name, or the installed
+            search class takes no option of a given name.
         """
         if self.kind == "synthaug":
             check_requirements(self.generator)
+            if self.size_params:
+                _check_search_accepts(self.size, self.size_params)
         elif self.kind in ("imblearn", "sv"):
             cls = peer_class(self.kind, self.generator.split(":", 1)[1])
             _check_peer_params(cls, self.generator, self.params)
@@ -155,18 +193,145 @@ class MethodSpec:
                            random_state=random_state)
 
 
-def make_search(policy: str, classifier: Any, generator: Any, random_state: int) -> Any:
+def make_search(policy: str, classifier: Any, generator: Any, random_state: int,
+                params: dict[str, Any] | None = None) -> Any:
     """VTSS or TG-VTSS for the size policy ``policy`` (one of :data:`SIZE_POLICIES`),
-    folds run one at a time, with the settings of its protocol (:data:`PROTOCOLS`)."""
+    folds run one at a time, with the settings of its protocol (:data:`PROTOCOLS`) and
+    then the method's options ``params`` (:data:`SIZE_OPTIONS`, as
+    :attr:`MethodSpec.size_params` holds them)."""
+    cls = _search_class(policy)
+    settings = {**_protocol_settings(policy), **(params or {})}
+    return cls(classifier, generator, n_jobs=1, random_state=random_state, **settings)
+
+
+def _search_class(policy: str) -> type:
     from synthaug.search.vtss import TGVTSS, VTSS
 
-    cls = TGVTSS if policy.startswith("tg-") else VTSS
-    settings = PROTOCOLS["fast" if policy.endswith("-fast") else "full"][cls.__name__]
-    return cls(classifier, generator, n_jobs=1, random_state=random_state, **settings)
+    return TGVTSS if policy.startswith("tg-") else VTSS
+
+
+def _protocol_settings(policy: str) -> dict[str, Any]:
+    """The settings :data:`PROTOCOLS` gives the search of ``policy``."""
+    name = "TGVTSS" if policy.startswith("tg-") else "VTSS"
+    return dict(PROTOCOLS["fast" if policy.endswith("-fast") else "full"][name])
+
+
+def _effective_defaults(policy: str) -> dict[str, Any]:
+    """The value of every option of ``policy`` when the name gives none: the protocol's
+    setting, else the search class's default (its signature, else :data:`_OPTION_DEFAULTS`)."""
+    cls = _search_class(policy)
+    signature = inspect.signature(cls).parameters
+    out = {}
+    for key in SIZE_OPTIONS[cls.__name__]:
+        declared = signature.get(key)
+        out[key] = (declared.default if declared is not None
+                    and declared.default is not declared.empty else _OPTION_DEFAULTS[key])
+    out.update({k: v for k, v in _protocol_settings(policy).items() if k in out})
+    return out
+
+
+def _check_search_accepts(policy: str, options: dict[str, Any]) -> None:
+    """Raise :class:`InvalidParameterError` when the installed search class does not take
+    an option of the method (an older synthaug)."""
+    cls = _search_class(policy)
+    missing = sorted(set(options) - set(inspect.signature(cls).parameters))
+    if missing:
+        raise InvalidParameterError(
+            f"This version of {cls.__name__} takes no {', '.join(missing)}; remove "
+            f"{'it' if len(missing) == 1 else 'them'} from +{policy}[...].")
+
+
+def _int_option(minimum: int) -> Any:
+    def check(key: str, value: Any) -> int:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise InvalidParameterError(
+                f"{key} must be an integer >= {minimum}, got {value!r}.")
+        return value
+    return check
+
+
+def _float_option(low: float, high: float, what: str) -> Any:
+    def check(key: str, value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
+                math.isfinite(value) and low < value < high):
+            raise InvalidParameterError(f"{key} must be {what}, got {value!r}.")
+        return float(value)
+    return check
+
+
+def _choice_option(choices: tuple[str, ...]) -> Any:
+    def check(key: str, value: Any) -> str:
+        text = value.lower() if isinstance(value, str) else value
+        if text not in choices:
+            raise InvalidParameterError(
+                f"{key} must be one of {', '.join(choices)}, got {value!r}.")
+        return text
+    return check
+
+
+def _bool_option(key: str, value: Any) -> bool:
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    if not isinstance(value, bool):
+        raise InvalidParameterError(
+            f"{key} is true or false (a bare [{key}] means true), got {value!r}.")
+    return value
+
+
+#: How each option's value is checked and given its canonical type.
+_OPTION_CHECKS: dict[str, Any] = {
+    "cv": _int_option(2), "n_repeats": _int_option(1), "gqs_cv": _int_option(2),
+    "rule": _choice_option(("min", "one-se")), "grid": _choice_option(("fine", "coarse")),
+    "reweight": _bool_option, "alpha": _float_option(0.0, 1.0, "a number in (0, 1)"),
+    "gqs_threshold": _float_option(0.0, math.inf, "a finite number > 0"),
+}
+
+
+def parse_size_options(policy: str, items: list[str], text: str) -> dict[str, Any]:
+    """The canonical options of the size policy ``policy`` from the ``key=value`` (or bare
+    ``key``) items in its brackets: values checked and typed, those equal to the
+    protocol's setting left out.
+
+    Raises
+    ------
+    InvalidParameterError
+        For an option the policy does not take (the message lists those it takes), one
+        given twice, or a value out of range.
+    """
+    allowed = SIZE_OPTIONS[_search_class(policy).__name__]
+    defaults = _effective_defaults(policy)
+    options: dict[str, Any] = {}
+    for item in items:
+        key, value = parse_param(item) if "=" in item else (item.strip(), True)
+        if key not in allowed:
+            raise InvalidParameterError(
+                f"+{policy} has no option {key!r} (in method {text!r}); its options are "
+                f"{', '.join(allowed)}.")
+        if key in options:
+            raise InvalidParameterError(f"Option {key!r} is given twice in method {text!r}.")
+        if "=" not in item and _OPTION_CHECKS[key] is not _bool_option:
+            raise InvalidParameterError(
+                f"Option {key!r} of +{policy} takes a value ({key}=...), in method {text!r}.")
+        options[key] = _OPTION_CHECKS[key](key, value)
+    return {k: v for k, v in options.items() if v != defaults[k]}
 
 
 def _fmt(value: Any) -> str:
     return repr(value) if isinstance(value, str) else str(value)
+
+
+def _fmt_option(key: str, value: Any) -> str:
+    """A size-policy option as written in a method name: True as the bare key, numbers in
+    their shortest form, words without quotes."""
+    if value is True:
+        return key
+    if isinstance(value, bool):
+        return f"{key}={str(value).lower()}"
+    if isinstance(value, float):
+        return f"{key}={_number(value)}"
+    return f"{key}={value}"
 
 
 def _number(value: float) -> str:
@@ -203,7 +368,9 @@ def parse_method(text: str) -> MethodSpec:
     UnknownMethodError
         For an unknown generator, size or training mode; the message lists the known ones.
     InvalidParameterError
-        For a parameter the generator does not take, or one given twice.
+        For a parameter the generator does not take, or one given twice; for an option a
+        size policy does not take or a value out of range (:func:`parse_size_options`);
+        for options on a fixed size or a training mode.
     SamplingStrategyError
         For a size out of range (a ratio outside (0, 1], a negative gamma).
     """
@@ -217,13 +384,18 @@ def parse_method(text: str) -> MethodSpec:
     params = canonical_params(params, defaults)
     if kind == "synthaug":
         make_generator(generator, **params)  # checks the parameters now, not in a worker
-    size, training = "balance", "plain"
+    size, training, size_params = "balance", "plain", {}
     sizes = [p for p in rest if p.lower() not in TRAINING_MODES]
     if len(sizes) > 1:
         raise UnknownMethodError(f"Method {text!r} names {len(sizes)} sizes "
                                  f"({', '.join(sizes)}); give one.")
     for part in rest:
-        low = part.lower()
+        low, options = _split_options(part, text)
+        if options is not None and low not in SIZE_POLICIES and (
+                low in TRAINING_MODES or _is_fixed_size(low)):
+            raise InvalidParameterError(
+                f"{low!r} takes no options in brackets (got {part!r} in method {text!r}); "
+                f"only the size policies {', '.join(SIZE_POLICIES)} do.")
         if low in TRAINING_MODES:
             training = low
         elif kind == "baseline":
@@ -236,7 +408,8 @@ def parse_method(text: str) -> MethodSpec:
                     f"{low} chooses the size of a synthaug generator; it cannot be combined "
                     f"with {generator!r}.")
             size = low
-        elif low in SIZE_KEYWORDS or low.startswith("gamma:") or _is_number(low):
+            size_params = parse_size_options(low, options or [], text)
+        elif _is_fixed_size(low):
             size = canonical_size(low)
         else:
             raise UnknownMethodError(
@@ -246,7 +419,22 @@ def parse_method(text: str) -> MethodSpec:
                 f"({', '.join(TRAINING_MODES)}) was expected. Known methods: "
                 f"{', '.join(known_methods())}.")
     return MethodSpec(generator=generator, params=params, size=size, training=training,
-                      kind=kind)
+                      kind=kind, size_params=size_params)
+
+
+def _split_options(part: str, text: str) -> tuple[str, list[str] | None]:
+    """``"vtss[reweight, rule=one-se]"`` -> ``("vtss", ["reweight", "rule=one-se"])``;
+    ``(part, None)`` (lower-cased) without brackets."""
+    if "[" not in part:
+        return part.lower(), None
+    if not part.endswith("]") or part.count("[") != 1 or part.count("]") != 1:
+        raise UnknownMethodError(f"Unbalanced brackets in method {text!r}.")
+    base, inner = part[:-1].split("[", 1)
+    return base.strip().lower(), [s.strip() for s in inner.split(",") if s.strip()]
+
+
+def _is_fixed_size(low: str) -> bool:
+    return low in SIZE_KEYWORDS or low.startswith("gamma:") or _is_number(low)
 
 
 def _split_params(head: str, text: str) -> tuple[str, dict[str, Any]]:

@@ -63,7 +63,7 @@ FORMATS = {"html": (".html", ".htm"), "md": (".md", ".markdown"), "latex": (".te
 
 _REQUIRED = ("dataset", "method", "classifier", "status")
 _TIMES = ("resample_time", "fit_time", "predict_time")
-_NO_RESAMPLING = ("none", "class-weight")
+_NO_RESAMPLING = ("none", "class-weight", "threshold")
 _MIN_DATASETS = 10
 _MAX_LISTED = 60
 _MAX_CAUSE_CHARS = 300
@@ -75,7 +75,8 @@ _METRIC_NAMES = {"balanced_accuracy": "balanced accuracy", "g_mean": "G-mean", "
                  "f1_minority": "minority F1", "roc_auc": "ROC AUC",
                  "average_precision": "average precision",
                  "balanced_log_loss": "balanced log loss", "balanced_brier": "balanced Brier"}
-_METHOD_NAMES = {"none": "no resampling", "class-weight": "class weighting"}
+_METHOD_NAMES = {"none": "no resampling", "class-weight": "class weighting",
+                 "threshold": "threshold moving (MCC)"}
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;

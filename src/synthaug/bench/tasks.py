@@ -3,9 +3,11 @@
 :func:`run_task` is what a worker executes. It loads the dataset (a bundled one by name; a
 user's file travels with the task), makes the fold's split, fits the preprocessing on the
 training part only (:mod:`synthaug.bench.preprocess`), resamples the training part only,
-fits the classifier, scores the test part with every metric of :mod:`synthaug.metrics`, and
-returns one row for the store. It never raises: errors and timeouts become rows with a
-status and the error text, and warnings are kept in the row's ``warnings`` field.
+fits the classifier (for the ``threshold`` baseline, wrapped in
+:func:`threshold_moving`), scores the test part with every metric of
+:mod:`synthaug.metrics`, and returns one row for the store. It never raises: errors and
+timeouts become rows with a status and the error text, and warnings are kept in the row's
+``warnings`` field.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["METRIC_COLUMNS", "Task", "TaskTimeout", "run_task", "versions"]
+__all__ = ["METRIC_COLUMNS", "Task", "TaskTimeout", "run_task", "threshold_moving", "versions"]
 
 from synthaug.metrics import METRICS
 
@@ -167,7 +169,7 @@ def run_task(task: Task) -> dict[str, Any]:
 
 
 def _run(task: Task, row: dict[str, Any]) -> None:
-    from synthaug.bench.classifiers import class_weight_mode, make_classifier
+    from synthaug.bench.classifiers import make_classifier
     from synthaug.bench.data import load_bundled
     from synthaug.bench.methods import parse_method
     from synthaug.bench.preprocess import FoldPreprocessing, take_rows
@@ -175,9 +177,9 @@ def _run(task: Task, row: dict[str, Any]) -> None:
     spec = parse_method(task.method)
     seed = task.fold_seed()
     clf = make_classifier(task.classifier, seed)
-    if spec.generator == "class-weight" and class_weight_mode(clf) is None:
-        row.update(status="not_applicable",
-                   error=f"{task.classifier} takes neither class_weight nor sample_weight")
+    reason = _weights_not_applicable(spec, clf, task.classifier)
+    if reason:
+        row.update(status="not_applicable", error=reason)
         return
     data = task.data if task.data is not None else load_bundled(task.dataset)
     reason = _not_applicable(spec, clf, data)
@@ -192,6 +194,12 @@ def _run(task: Task, row: dict[str, Any]) -> None:
     if spec.size_policy is not None:
         _run_size_policy(spec, clf, X_tr, y_tr, X_te, y_te, seed, row, data.positive)
         return
+    if spec.generator == "threshold":
+        reason = _threshold_folds_too_small(y_tr)
+        if reason:
+            row.update(status="not_applicable", error=reason)
+            return
+        clf = threshold_moving(clf, seed)
     t0 = time.perf_counter()
     sampler = spec.make_sampler(seed)
     if sampler is not None:
@@ -203,6 +211,48 @@ def _run(task: Task, row: dict[str, Any]) -> None:
     t2 = time.perf_counter()
     _score(clf, X_te, y_te, row, data.positive)
     row.update(status="ok", resample_time=t1 - t0, fit_time=t2 - t1)
+
+
+def _weights_not_applicable(spec: Any, clf: Any, name: str) -> str | None:
+    """Why a method that weights the classes cannot use this classifier (``class-weight``,
+    or a size policy with ``reweight``), known before any data is read; else None."""
+    from synthaug.bench.classifiers import class_weight_mode
+
+    if class_weight_mode(clf) is not None:
+        return None
+    if spec.generator == "class-weight":
+        return f"{name} takes neither class_weight nor sample_weight"
+    if spec.size_params.get("reweight"):
+        return (f"{name} takes neither class_weight nor sample_weight, which "
+                f"{spec.size_policy.upper()} with reweight needs to balance every candidate")
+    return None
+
+
+#: Inner folds of the ``threshold`` baseline's threshold search.
+THRESHOLD_FOLDS = 5
+
+
+def threshold_moving(classifier: Any, seed: int) -> Any:
+    """The ``threshold`` baseline: ``classifier`` with its decision threshold tuned to
+    maximise the Matthews correlation coefficient by stratified inner cross-validation
+    (:class:`~sklearn.model_selection.TunedThresholdClassifierCV`), then refitted on the
+    whole training part. Its probabilities are the classifier's own, so only the
+    threshold-based metrics can differ from ``none``."""
+    from sklearn.model_selection import StratifiedKFold, TunedThresholdClassifierCV
+
+    folds = StratifiedKFold(THRESHOLD_FOLDS, shuffle=True, random_state=seed)
+    return TunedThresholdClassifierCV(classifier, scoring="matthews_corrcoef", cv=folds,
+                                      random_state=seed)
+
+
+def _threshold_folds_too_small(y_train: np.ndarray) -> str | None:
+    """Why the threshold search cannot run on this training part (fewer minority rows
+    than its inner folds), else None."""
+    n_min = int(np.unique(y_train, return_counts=True)[1].min())
+    if n_min < THRESHOLD_FOLDS:
+        return (f"{n_min} minority rows in this training fold, fewer than the threshold "
+                f"search's {THRESHOLD_FOLDS} inner folds")
+    return None
 
 
 def _class_weights(spec: Any, clf: Any, y_train: np.ndarray) -> dict[str, Any]:
@@ -236,8 +286,8 @@ def _not_applicable(spec: Any, clf: Any, data: Any) -> str | None:
     if data.is_binary:
         return None
     k = data.n_classes
-    if spec.size_policy is not None:
-        return f"{spec.size_policy.upper()} {_BINARY_ONLY.format(k=k)}"
+    if spec.generator == "threshold":
+        return f"threshold moving {_BINARY_ONLY.format(k=k)}"
     if isinstance(clf, KOTARO):
         return f"KOTARO {_BINARY_ONLY.format(k=k)}"
     if spec.kind == "sv":
@@ -320,7 +370,9 @@ def _run_size_policy(spec: Any, clf: Any, X_tr: np.ndarray, y_tr: np.ndarray,
 
     The whole search (inner cross-validation, diagnostics, final refit) is counted as
     ``resample_time``; ``fit_time`` is 0. A classifier the policy cannot use (no
-    probabilities, or no per-sample scores for TG-VTSS) makes the task not applicable.
+    probabilities) makes the task not applicable; so does one without class or sample
+    weights for ``reweight``, checked before the data are read (see
+    :func:`_weights_not_applicable`).
     """
     from synthaug.exceptions import InvalidParameterError
 

@@ -6,6 +6,7 @@ choose how many synthetic rows to add by cross-validated balanced loss, refit, a
 sit above the sampler; the fixed size forms they search over live in :mod:`synthaug.sizing`.
 """
 
-from synthaug.search.vtss import TGVTSS, VTSS, split_columns
+from synthaug.search.selection import RULES, select_candidate
+from synthaug.search.vtss import TGVTSS, VTSS, default_pilot, split_columns
 
-__all__ = ["TGVTSS", "VTSS", "split_columns"]
+__all__ = ["RULES", "TGVTSS", "VTSS", "default_pilot", "select_candidate", "split_columns"]

@@ -24,16 +24,18 @@ from typing import Any
 import numpy as np
 from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
-from sklearn.model_selection import StratifiedKFold
+from sklearn.linear_model import LinearRegression, Ridge
+from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedKFold
 from sklearn.pipeline import Pipeline
 
-from synthaug._labels import class_roles
+from synthaug._labels import class_roles, plain_label
 from synthaug._random import to_entropy
 from synthaug._validation import check_numeric_X_y
 from synthaug.diagnostics.quality import alignment, generator_quality, theory_target
-from synthaug.diagnostics.scores import SUPPORTED, final_step
-from synthaug.diagnostics.symmetry import class_split, symmetry_test
+from synthaug.diagnostics.scores import check_supported, final_step
+from synthaug.diagnostics.symmetry import symmetry_test
 from synthaug.exceptions import (
+    InvalidInputError,
     InvalidParameterError,
     NotEnoughSamplesError,
     NotFittedError,
@@ -42,11 +44,14 @@ from synthaug.exceptions import (
 from synthaug.limits import check_memory
 from synthaug.metrics import balanced_log_loss
 from synthaug.sampler import Oversampler
-from synthaug.sizing.counts import Gamma, round_half_up
+from synthaug.search.selection import check_rule, select_candidate
+from synthaug.search.weighting import WeightRoute, weight_route
+from synthaug.sizing.counts import Gamma, resolve_counts, round_half_up
 
-__all__ = ["TGVTSS", "VTSS", "split_columns"]
+__all__ = ["TGVTSS", "VTSS", "default_pilot", "split_columns"]
 
-DEFAULT_GAMMAS = tuple(np.round(np.linspace(0.5, 1.5, 21), 3))
+#: VTSS's default multipliers: 0 (no synthetic rows), 0.1, ..., 1.5.
+DEFAULT_GAMMAS = tuple(np.round(np.arange(0.0, 1.5001, 0.1), 2))
 SYMMETRIC_GAMMAS = (0.0, 0.05, 0.10, 0.15, 0.20)
 LOCAL_GAMMAS = tuple(np.round(np.arange(0.80, 1.2001, 0.05), 2))
 WIDE_GAMMAS = tuple(np.round(np.arange(0.0, 2.0001, 0.05), 2))
@@ -58,33 +63,62 @@ TG_GRIDS = {
 }
 
 
-def _fit_augmented(est: Any, X: np.ndarray, y: np.ndarray, pool: np.ndarray, size: int,
-                   minority: Any) -> Any:
-    X_aug = np.vstack([X, pool[:size]]) if size else X
-    y_aug = np.concatenate([y, np.full(size, minority, dtype=y.dtype)]) if size else y
-    return est.fit(X_aug, y_aug)
+def _augment(X: np.ndarray, y: np.ndarray, pools: dict[Any, np.ndarray],
+             counts: dict[Any, int]) -> tuple[np.ndarray, np.ndarray]:
+    """The real rows plus the first ``counts[c]`` rows of each class's pool."""
+    parts = [(pools[c][:n], c) for c, n in counts.items() if n > 0]
+    if not parts:
+        return X, y
+    X_aug = np.vstack([X, *(p for p, _ in parts)])
+    y_aug = np.concatenate([y, *(np.full(len(p), c, dtype=y.dtype) for p, c in parts)])
+    return X_aug, y_aug
+
+
+def _class_seed(seed: int, j: int) -> int:
+    """The pool seed of the ``j``-th class that receives rows (the fold's seed for the
+    first, so binary searches draw as they always have)."""
+    if j == 0:
+        return seed
+    state = np.random.SeedSequence([seed, j]).generate_state(2, np.uint32)
+    return int((int(state[0]) << 31) ^ int(state[1]))
 
 
 def _fold_losses(estimator: Any, generator: Any, X: np.ndarray, y: np.ndarray,
-                 train: np.ndarray, val: np.ndarray, gammas: np.ndarray, minority: Any,
-                 seed: int, warm_start: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Balanced validation log loss of every candidate on one fold; also the sizes."""
+                 train: np.ndarray, val: np.ndarray, gammas: np.ndarray, seed: int,
+                 warm_start: bool, route: WeightRoute | None
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Balanced validation log loss of every candidate on one fold; also the sizes.
+
+    Each class below the largest gets one synthetic pool of its largest candidate size
+    (the generator fitted on the fold's training part, that class as the target), and every
+    candidate takes nested prefixes of the pools; sizes come from the one resolver
+    (:func:`synthaug.sizing.counts.resolve_counts`) on the fold's own labels.
+    """
     X_tr, y_tr = X[train], y[train]
-    gap = int(max((y_tr != minority).sum() - (y_tr == minority).sum(), 0))
-    sizes = np.array([max(round_half_up(g * gap), 0) for g in gammas], dtype=int)
-    gen = clone(generator).fit(X_tr, y_tr, target_class=minority)
-    pool = np.asarray(gen.sample(int(sizes.max()), random_state=seed), dtype=np.float64)
+    wanted = [resolve_counts(y_tr, Gamma(float(g))) for g in gammas]
+    largest: dict[Any, int] = {}
+    for counts in wanted:
+        for c, n in counts.items():
+            largest[c] = max(largest.get(c, 0), n)
+    pools: dict[Any, np.ndarray] = {}
+    for j, c in enumerate(c for c in class_roles(y_tr).labels if c in largest):
+        gen = clone(generator).fit(X_tr, y_tr, target_class=c)
+        pools[c] = np.asarray(gen.sample(largest[c], random_state=_class_seed(seed, j)),
+                              dtype=np.float64)
+    sizes = np.array([sum(counts.values()) for counts in wanted], dtype=int)
     est = clone(estimator)
     if warm_start:
         _set_warm_start(est)
     losses = np.empty(len(gammas))
     for i in np.argsort(sizes, kind="stable"):  # growing sizes: warm starts help most
-        fitted = _fit_augmented(est if warm_start else clone(estimator), X_tr, y_tr, pool,
-                                int(sizes[i]), minority)
-        classes = list(fitted.classes_)
-        proba = fitted.predict_proba(X[val])[:, classes.index(minority)]
-        y_val = (y[val] == minority).astype(int)
-        losses[i] = balanced_log_loss(y_val, proba)
+        model = est if warm_start else clone(estimator)
+        X_aug, y_aug = _augment(X_tr, y_tr, pools, wanted[i])
+        if route is None:
+            fitted = model.fit(X_aug, y_aug)
+        else:
+            fitted = route.fit(route.prepare(model), X_aug, y_aug)
+        proba = fitted.predict_proba(X[val])
+        losses[i] = balanced_log_loss(y[val], proba, labels=fitted.classes_)
     return losses, sizes
 
 
@@ -158,11 +192,12 @@ class _SizeSearch(ClassifierMixin, BaseEstimator, metaclass=ABCMeta):
     def memory_estimate(self, y: Any, n_features: int) -> int:
         """Peak bytes of ``fit`` beyond its input and the classifier's own memory, for
         labels ``y`` and ``n_features`` columns: per fold running at once, the training
-        part, the synthetic pool of the largest candidate, the augmented copy and the
+        part, the synthetic pools of the largest candidate, the augmented copy and the
         generator's working memory; then the final refit (see :mod:`synthaug.limits`)."""
         roles = class_roles(np.asarray(y))
         n, d = sum(roles.counts.values()), int(n_features)
-        pool = round_half_up(self._largest_gamma() * roles.gap)
+        pool = sum(resolve_counts(np.asarray(y), Gamma(self._largest_gamma())).values()) \
+            if roles.n_classes > 1 else 0
         estimate = getattr(self.generator, "memory_estimate", None)  # a user's may lack it
         work = estimate(n, d, roles.counts[roles.minority]) if callable(estimate) else 0
         per_fold = (n + pool + (n + pool)) * d * 8 + work   # train part, pool, augmented
@@ -177,29 +212,57 @@ class _SizeSearch(ClassifierMixin, BaseEstimator, metaclass=ABCMeta):
                 "scores candidates by balanced log loss, so it needs a probabilistic "
                 "classifier (e.g. LogisticRegression, HistGradientBoostingClassifier, "
                 "SVC(probability=True), MLPClassifier).")
+        if self.reweight:
+            weight_route(self.estimator)
+
+    def _check_params(self, y: np.ndarray) -> None:
+        """Settings that can be checked before any fitting."""
+        check_rule(self.rule)
+        if not isinstance(self.reweight, (bool, np.bool_)):
+            raise InvalidParameterError(f"reweight must be True or False, got "
+                                        f"{self.reweight!r}.")
+        for name in ("cv", "n_repeats"):
+            value, low = getattr(self, name), 2 if name == "cv" else 1
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or (
+                    value < low):
+                raise InvalidParameterError(
+                    f"{name} must be an integer >= {low}, got {value!r}.")
+        roles = class_roles(y)
+        smallest = min(roles.counts.values())
+        if smallest < self.cv:
+            label = min(roles.counts, key=roles.counts.get)
+            raise NotEnoughSamplesError(
+                f"class {label!r} has {smallest} row{'s' if smallest != 1 else ''}, but "
+                f"cv={self.cv} stratified folds need at least {self.cv} rows in each class; "
+                "lower cv or add data.")
+
+    def _splitter(self, entropy: int) -> Any:
+        seed = entropy % (2**32)
+        if self.n_repeats == 1:
+            return StratifiedKFold(self.cv, shuffle=True, random_state=seed)
+        return RepeatedStratifiedKFold(n_splits=self.cv, n_repeats=self.n_repeats,
+                                       random_state=seed)
 
     def fit(self, X: Any, y: Any) -> _SizeSearch:
         """Choose the synthetic size and refit on all rows plus that many synthetic ones."""
         self._check_estimator()
-        X, y = check_numeric_X_y(X, y, what="VTSS / TG-VTSS", binary=True)
-        majority, minority = class_split(y)
-        n0, n1 = int((y == majority).sum()), int((y == minority).sum())
-        if isinstance(self.cv, bool) or not isinstance(self.cv, (int, np.integer)) or (
-                self.cv < 2):
-            raise InvalidParameterError(f"cv must be an integer >= 2, got {self.cv!r}.")
-        if n1 < self.cv:
-            raise NotEnoughSamplesError(
-                f"class {minority!r} has {n1} row{'s' if n1 != 1 else ''}, but cv={self.cv} "
-                f"stratified folds need at least {self.cv} rows in each class; lower cv or "
-                "add data.")
-        gap = n0 - n1
+        X, y = check_numeric_X_y(X, y, what="VTSS / TG-VTSS")
+        roles = class_roles(y)
+        if roles.n_classes < 2:
+            raise InvalidInputError(
+                f"VTSS / TG-VTSS need at least two classes; y holds only {roles.labels[0]!r}.")
+        self._check_params(y)
+        route = weight_route(self.estimator) if self.reweight else None
+        self.class_gaps_ = {c: roles.counts[roles.majority] - n
+                            for c, n in roles.counts.items() if c != roles.majority}
+        gap = int(sum(self.class_gaps_.values()))
         check_memory(self.memory_estimate(y, X.shape[1]),
                      what=f"{type(self).__name__} on {len(y):,} x {X.shape[1]}",
                      alternative="search on a stratified subsample, run the folds one at a "
                                  "time (n_jobs=1), or use a smaller largest gamma.")
         entropy = to_entropy(self.random_state)
         self.gap_ = gap
-        self.minority_class_ = minority
+        self.minority_class_ = roles.minority
         self.diagnostics_: dict[str, Any] = {}
         if gap == 0:
             warnings.warn("The classes are already balanced (gap 0): no synthetic rows are "
@@ -207,18 +270,20 @@ class _SizeSearch(ClassifierMixin, BaseEstimator, metaclass=ABCMeta):
             gammas = np.array([0.0])
             self.cv_results_ = _results_table(gammas, np.array([0]), np.full((1, 0), np.nan),
                                               np.zeros((1, 0), dtype=int))
+            best = 0
         else:
             gammas = np.asarray(self._candidates(X, y, gap, entropy), dtype=float)
-            folds = StratifiedKFold(self.cv, shuffle=True, random_state=entropy % (2**32))
             warm = self.warm_start and _warm_start_param(self.estimator) is not None
             jobs = Parallel(n_jobs=self.n_jobs)(
                 delayed(_fold_losses)(self.estimator, self.generator, X, y, tr, va, gammas,
-                                      minority, (entropy + 1 + k) % (2**63), warm)
-                for k, (tr, va) in enumerate(folds.split(X, y)))
+                                      (entropy + 1 + k) % (2**63), warm, route)
+                for k, (tr, va) in enumerate(self._splitter(entropy).split(X, y)))
+            full_sizes = np.array([sum(resolve_counts(y, Gamma(float(g))).values())
+                                   for g in gammas], dtype=int)
             self.cv_results_ = _results_table(
-                gammas, np.array([round_half_up(g * gap) for g in gammas]),
-                np.column_stack([j[0] for j in jobs]), np.column_stack([j[1] for j in jobs]))
-        best = int(np.nanargmin(self.cv_results_["mean_loss"])) if gap else 0
+                gammas, full_sizes, np.column_stack([j[0] for j in jobs]),
+                np.column_stack([j[1] for j in jobs]))
+            best = select_candidate(self.cv_results_, self.rule)
         self.best_index_ = best
         self.best_gamma_ = float(gammas[best])
         self.best_size_ = int(self.cv_results_["size"][best])
@@ -229,7 +294,11 @@ class _SizeSearch(ClassifierMixin, BaseEstimator, metaclass=ABCMeta):
             X_res, y_res = self.best_sampler_.fit_resample(X, y)
         else:
             X_res, y_res = X, y
-        self.best_estimator_ = clone(self.estimator).fit(X_res, y_res)
+        final = clone(self.estimator)
+        if route is None:
+            self.best_estimator_ = final.fit(X_res, y_res)
+        else:
+            self.best_estimator_ = route.fit(route.prepare(final), X_res, y_res)
         self.classes_ = self.best_estimator_.classes_
         self.n_features_in_ = X.shape[1]
         return self
@@ -249,7 +318,6 @@ class _SizeSearch(ClassifierMixin, BaseEstimator, metaclass=ABCMeta):
 
     def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
         tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_class = False  # binary problems only
         tags.input_tags.allow_nan = False
         return tags
 
@@ -284,11 +352,28 @@ class VTSS(_SizeSearch):
     Parameters
     ----------
     estimator : classifier with ``predict_proba``
+        Any probabilistic classifier (or a Pipeline ending in one).
     generator : synthaug generator
-    gammas : sequence of float, default=0.5, 0.55, ..., 1.5 (21 values)
-        Candidate multipliers; size = ``round(gamma x gap)``.
+    gammas : sequence of float, default=0, 0.1, ..., 1.5 (16 values)
+        Candidate multipliers; class ``c`` receives ``round(gamma x (n_max - n_c))`` rows,
+        so 0 (no synthetic rows) is a candidate and 1 is full balance. The default was
+        chosen on the bundled default suite (see ``docs/vtss.md``, "Defaults chosen by
+        evidence").
     cv : int, default=5
         Stratified folds.
+    n_repeats : int, default=1
+        Repetitions of the stratified ``cv``-fold split with different shuffles (more
+        splits give a less noisy mean loss on small data, at ``n_repeats`` times the cost).
+    rule : {"min", "one-se"}, default="min"
+        How the candidate is chosen from the mean losses: the lowest, or the smallest
+        ``gamma`` within one standard error of the lowest
+        (:func:`synthaug.search.selection.select_candidate`).
+    reweight : bool, default=False
+        Balance every candidate in effective weight: fit it with
+        ``compute_sample_weight("balanced", y_augmented)`` (or ``class_weight="balanced"``),
+        so the weights cover the part of the gap the synthetic rows leave open. Gamma 0 is
+        then pure class weighting, gamma 1 pure synthetic balancing; the search picks where
+        on that line the data want to be (:mod:`synthaug.search.weighting`).
     scoring : {"balanced_log_loss"}, default="balanced_log_loss"
     warm_start : bool, default=True
         Warm-start logistic regression across a fold's candidates (other models are
@@ -300,25 +385,42 @@ class VTSS(_SizeSearch):
     Attributes
     ----------
     best_gamma_, best_size_ : float, int
-        The chosen multiplier and size on the full data.
+        The chosen multiplier and the number of synthetic rows it adds on the full data
+        (summed over classes).
     best_sampler_ : Oversampler
-        An oversampler fixed at the chosen size, for reuse in any pipeline.
+        An oversampler fixed at the chosen size, for reuse in any pipeline (with
+        ``reweight=True`` fit the classifier with balanced weights too, as
+        ``best_estimator_`` was).
     best_estimator_ : estimator
-        Refitted on all rows plus ``best_size_`` synthetic rows.
+        Refitted on all rows plus ``best_size_`` synthetic rows (balanced weights with
+        ``reweight=True``).
+    gap_ : int
+        Rows that full balance adds on the full data (summed over the classes below the
+        largest); ``class_gaps_`` gives them per class.
     cv_results_ : dict
         One entry per candidate, as ``GridSearchCV`` gives (``pandas.DataFrame`` of it
         works): ``gamma``, ``size``, ``mean_loss``, ``std_loss``, ``rank_loss`` and, per
-        fold ``k``, ``split{k}_loss`` and ``split{k}_size`` (the size rescaled to that
-        fold's gap). :func:`split_columns` gathers them into a candidates x folds matrix.
+        split ``k``, ``split{k}_loss`` and ``split{k}_size`` (the size rescaled to that
+        split's classes). :func:`split_columns` gathers them into a candidates x splits
+        matrix.
+
+    Notes
+    -----
+    Multiclass data share one ``gamma``: every class below the largest receives the same
+    multiple of its own gap, and the loss is the class-balanced log loss over all classes.
     """
 
-    def __init__(self, estimator: Any, generator: Any, gammas: Any = DEFAULT_GAMMAS, cv: int = 5,
+    def __init__(self, estimator: Any, generator: Any, gammas: Any = DEFAULT_GAMMAS,
+                 cv: int = 5, n_repeats: int = 1, rule: str = "min", reweight: bool = False,
                  scoring: str = "balanced_log_loss", warm_start: bool = True,
                  n_jobs: int | None = None, random_state: Any = None) -> None:
         self.estimator = estimator
         self.generator = generator
         self.gammas = gammas
         self.cv = cv
+        self.n_repeats = n_repeats
+        self.rule = rule
+        self.reweight = reweight
         self.scoring = scoring
         self.warm_start = warm_start
         self.n_jobs = n_jobs
@@ -338,6 +440,16 @@ class VTSS(_SizeSearch):
         return np.unique(g)
 
 
+def default_pilot() -> Any:
+    """Standardised logistic regression: the model whose scores and Hessians the
+    diagnostics use when the classifier itself has none (trees, boosting, kNN, SVM)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    return Pipeline([("scale", StandardScaler()),
+                     ("logreg", LogisticRegression(max_iter=1000))])
+
+
 class TGVTSS(_SizeSearch):
     """Theory-guided VTSS: diagnostics choose the candidates, validation picks among them.
 
@@ -347,13 +459,25 @@ class TGVTSS(_SizeSearch):
        (``GQS > gqs_threshold``) gets the wide grid 0 to 2 x the gap (41 sizes); a
        *realistic* one gets 0.8 to 1.2 x the gap and 0.8 to 1.2 x the theory target
        ``n_th`` (when it exists).
-    3. The candidate with the lowest cross-validated balanced log loss wins.
+    3. The candidate chosen by ``rule`` from the cross-validated balanced log loss wins.
+
+    The diagnostics need per-sample scores and Hessians of the loss
+    (:data:`synthaug.diagnostics.SUPPORTED`: logistic regression, an MLP). For any other
+    classifier with ``predict_proba`` (kNN, trees, boosting, SVM) they run on a *pilot*
+    model, ``diagnostic_estimator`` (default: standardised logistic regression), and only
+    the size search uses the classifier. The diagnostics then describe the pilot's loss,
+    not the classifier's: the symmetry test asks whether imbalance shifts a linear model's
+    optimum, and the theory target is a linear model's. The candidates they choose are a
+    guide; the validation loss of the classifier itself still picks among them.
+
+    Multiclass data share one ``gamma`` (as in :class:`VTSS`); the diagnostics run one
+    class against the rest for every class below the largest, and the candidates are the
+    union of the multipliers each class's diagnostics give (a theory target of ``n_th``
+    rows for class ``c`` becomes the multiplier ``n_th / (n_max - n_c)``).
 
     Parameters
     ----------
-    estimator : classifier
-        One of the models with scores (:data:`synthaug.diagnostics.SUPPORTED`):
-        LogisticRegression (alone or last in a Pipeline) or MLPClassifier.
+    estimator : classifier with ``predict_proba``
     generator : synthaug generator
     alpha : float, default=0.05
     gqs_threshold : float, default=10
@@ -364,19 +488,30 @@ class TGVTSS(_SizeSearch):
         0.8 to 1.2, 0 to 2: 5, 9 (+9) or 41 candidates). ``"coarse"``: 0, 0.1, 0.2; 0.8,
         0.9, ..., 1.2; 0, 0.25, ..., 2 (3, 5 (+5) or 9 candidates), for a cheaper search
         over the same ranges.
+    n_repeats, rule, reweight
+        As in :class:`VTSS`. With ``reweight=True`` the realistic regime's grid also
+        offers 0 (pure class weighting).
+    diagnostic_estimator : estimator, optional
+        The model the diagnostics use. Default: the classifier itself when it is
+        supported, else :func:`default_pilot`.
     warm_start, n_jobs, random_state
         As in :class:`VTSS`.
 
     Attributes
     ----------
     diagnostics_ : dict
-        ``regime``, ``symmetry`` (the test), ``quality`` (GQS, label, g_psi), ``alignment``,
-        ``theory_target`` (rows, or None) and ``candidates`` (sizes on the full data).
+        Binary data: ``regime``, ``symmetry`` (the test), ``quality`` (GQS, label, g_psi),
+        ``alignment``, ``theory_target`` (rows, or None), ``candidates`` (sizes on the full
+        data) and ``diagnostic_estimator`` (the name of the model they ran on).
+        Multiclass data: ``per_class`` (the binary diagnostics of each class against the
+        rest), ``candidates`` (the multipliers) and ``diagnostic_estimator``.
     """
 
     def __init__(self, estimator: Any, generator: Any, alpha: float = 0.05,
                  gqs_threshold: float = 10.0, cv: int = 5, gqs_cv: int = 3,
-                 grid: str = "fine", warm_start: bool = True, n_jobs: int | None = None,
+                 grid: str = "fine", n_repeats: int = 1, rule: str = "min",
+                 reweight: bool = False, diagnostic_estimator: Any = None,
+                 warm_start: bool = True, n_jobs: int | None = None,
                  random_state: Any = None) -> None:
         self.estimator = estimator
         self.generator = generator
@@ -385,33 +520,73 @@ class TGVTSS(_SizeSearch):
         self.cv = cv
         self.gqs_cv = gqs_cv
         self.grid = grid
+        self.n_repeats = n_repeats
+        self.rule = rule
+        self.reweight = reweight
+        self.diagnostic_estimator = diagnostic_estimator
         self.warm_start = warm_start
         self.n_jobs = n_jobs
         self.random_state = random_state
 
     def _check_estimator(self) -> None:
         super()._check_estimator()
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.neural_network import MLPClassifier
+        if self.diagnostic_estimator is not None:
+            check_supported(self.diagnostic_estimator)
 
-        if not isinstance(final_step(self.estimator), (LogisticRegression, MLPClassifier)):
-            raise InvalidParameterError(
-                f"TG-VTSS needs per-sample scores of the model; "
-                f"{type(final_step(self.estimator)).__name__} has none. Supported: "
-                f"{'; '.join(SUPPORTED[:2])}. Use VTSS for other classifiers.")
+    def _diagnostic_model(self) -> Any:
+        """The model the diagnostics run on (see ``diagnostic_estimator``)."""
+        if self.diagnostic_estimator is not None:
+            return self.diagnostic_estimator
+        try:
+            check_supported(self.estimator)
+        except InvalidParameterError:
+            return default_pilot()
+        if isinstance(final_step(self.estimator), (LinearRegression, Ridge)):
+            return default_pilot()   # a regressor is no classifier's pilot
+        return self.estimator
 
     def _candidates(self, X: np.ndarray, y: np.ndarray, gap: int, entropy: int) -> np.ndarray:
         if self.grid not in TG_GRIDS:
             raise InvalidParameterError(
                 f"grid must be one of {', '.join(map(repr, TG_GRIDS))}, got {self.grid!r}.")
+        model = self._diagnostic_model()
+        name = type(final_step(model)).__name__
+        roles = class_roles(y)
+        if roles.is_binary:
+            diag, multipliers = self._diagnose(model, X, y, gap, entropy)
+            diag["diagnostic_estimator"] = name
+            self.diagnostics_ = diag
+            return multipliers
+        per_class: dict[Any, Any] = {}
+        found: set[float] = set()
+        n_max = roles.counts[roles.majority]
+        for c, n_c in roles.counts.items():
+            if n_c == n_max:
+                continue
+            one_vs_rest = (y == c).astype(int)
+            diag, multipliers = self._diagnose(model, X, one_vs_rest,
+                                               len(y) - 2 * n_c, entropy)
+            # the binary candidates are multiples of the one-vs-rest gap: as rows for
+            # class c, then as multiples of its gap to the largest class
+            rows = multipliers * (len(y) - 2 * n_c)
+            found.update(np.round(rows / (n_max - n_c), 6).tolist())
+            per_class[plain_label(c)] = diag
+        candidates = np.array(sorted(found))
+        self.diagnostics_ = {"per_class": per_class, "candidates": candidates.tolist(),
+                             "diagnostic_estimator": name}
+        return candidates
+
+    def _diagnose(self, model: Any, X: np.ndarray, y: np.ndarray, gap: int, entropy: int
+                  ) -> tuple[dict[str, Any], np.ndarray]:
+        """The binary diagnostics and their candidate multipliers of ``gap``."""
         symmetric, local, wide = TG_GRIDS[self.grid]
-        test = symmetry_test(self.estimator, X, y, alpha=self.alpha)
+        test = symmetry_test(model, X, y, alpha=self.alpha)
         diag: dict[str, Any] = {"symmetry": test.as_dict(), "regime": test.regime,
                                 "quality": None, "alignment": None, "theory_target": None}
         if test.symmetric:
             sizes = [round_half_up(g * gap) for g in symmetric]
         else:
-            quality = generator_quality(self.estimator, self.generator, X, y, cv=self.gqs_cv,
+            quality = generator_quality(model, self.generator, X, y, cv=self.gqs_cv,
                                         threshold=self.gqs_threshold,
                                         random_state=entropy % (2**32))
             diag["quality"] = quality.as_dict()
@@ -422,9 +597,10 @@ class TGVTSS(_SizeSearch):
                 sizes = [round_half_up(g * gap) for g in local]
                 if target is not None:
                     sizes += [round_half_up(g * target) for g in local]
+                if self.reweight:
+                    sizes.append(0)
             else:
                 sizes = [round_half_up(g * gap) for g in wide]
         sizes = sorted({max(int(s), 0) for s in sizes})
         diag["candidates"] = sizes
-        self.diagnostics_ = diag
-        return np.asarray(sizes, dtype=float) / gap
+        return diag, np.asarray(sizes, dtype=float) / gap
