@@ -126,20 +126,51 @@ def split_methods(methods: Sequence[str]) -> tuple[list[str], list[str]]:
 # --------------------------------------------------------------------------- reading
 
 
+#: Columns kept in a compact export of a store (what the analysis reads).
+EXPORT_COLUMNS = ("dataset", "method", "classifier", "repeat", "fold", "status", "error",
+                  "n_synthetic", "resample_time", "fit_time", "versions", "finished_at",
+                  "average_precision", "mcc", "balanced_log_loss", "g_mean",
+                  "balanced_accuracy", "roc_auc")
+
+
 def load_results(store: str | Path) -> pd.DataFrame:
-    """Every task row of a results store written by ``synthaug bench``.
+    """Every task row of a results store written by ``synthaug bench``, or of its compact
+    export (``.parquet``, written by :func:`export_results`).
 
     Raises
     ------
     InvalidInputError
         When there is no store at ``store``, it is not a results store, or it is empty.
     """
-    with ResultStore.open_existing(store) as handle:
-        frame = handle.read()
+    if str(store).endswith(".parquet"):
+        if not Path(store).is_file():
+            raise InvalidInputError(f"No results export at {store}.")
+        frame = pd.read_parquet(store)
+    else:
+        with ResultStore.open_existing(store) as handle:
+            frame = handle.read()
     if frame.empty:
         raise InvalidInputError(f"The results store {store} holds no rows; run the study "
                                 "first.")
     return frame
+
+
+def load_many(stores: Sequence[str | Path]) -> pd.DataFrame:
+    """The rows of several stores or exports (for example one per classifier), as one
+    table; a task present in more than one keeps its last copy."""
+    frames = [load_results(store) for store in stores]
+    frame = pd.concat(frames, ignore_index=True)
+    keys = [c for c in ("dataset", "method", "classifier", "repeat", "fold") if c in frame]
+    return frame.drop_duplicates(subset=keys, keep="last").reset_index(drop=True)
+
+
+def export_results(store: str | Path, out: str | Path) -> int:
+    """Write the columns the analysis needs (:data:`EXPORT_COLUMNS`) of ``store`` to the
+    Parquet file ``out`` (small enough to keep in the repository); returns the rows."""
+    frame = load_results(store)
+    frame = frame[[c for c in EXPORT_COLUMNS if c in frame]]
+    frame.to_parquet(out, index=False)
+    return len(frame)
 
 
 # --------------------------------------------------------------------------- one cell
@@ -771,7 +802,11 @@ def _shown_path(path: str) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: analyse a store, write the Markdown, print the JSON summary."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--store", required=True, help="results store of the study")
+    parser.add_argument("--store", required=True, nargs="+",
+                        help="results stores of the study (or their .parquet exports), "
+                             "for example one per classifier")
+    parser.add_argument("--export", default=None,
+                        help="only write a compact .parquet export of the one store given")
     parser.add_argument("-o", "--output", default="docs/peers.md", help="Markdown to write")
     parser.add_argument("--label", default=None,
                         help='a note for the title, e.g. "smoke run: 5 datasets"')
@@ -782,13 +817,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="bootstrap seed")
     args = parser.parse_args(argv)
     try:
-        results = load_results(args.store)
+        if args.export:
+            if len(args.store) != 1:
+                raise InvalidParameterError("--export takes exactly one --store.")
+            rows = export_results(args.store[0], args.export)
+            print(json.dumps({"exported_rows": rows, "output": args.export}))
+            return 0
+        results = load_many(args.store)
         analysis = analyse(results, min_coverage=args.min_coverage, n_boot=args.n_boot,
                            seed=args.seed)
     except (InvalidInputError, InvalidParameterError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    text = render_markdown(analysis, store=_shown_path(args.store), label=args.label)
+    text = render_markdown(analysis, store=", ".join(_shown_path(s) for s in args.store),
+                           label=args.label)
     out = Path(args.output)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
