@@ -59,6 +59,8 @@ from synthaug.registry import (
     make_generator,
     parse_param,
 )
+from synthaug.search.selection import RULES
+from synthaug.search.vtss import TG_GRIDS
 from synthaug.sizing.counts import Gamma, parse_strategy
 
 __all__ = ["PROTOCOLS", "SIZE_OPTIONS", "MethodSpec", "known_methods", "make_search",
@@ -89,12 +91,6 @@ SIZE_OPTIONS: dict[str, tuple[str, ...]] = {
     "TGVTSS": ("alpha", "cv", "gqs_cv", "gqs_threshold", "grid", "n_repeats", "reweight",
                "rule"),
 }
-#: The search classes' defaults of those options, used where the installed class does not
-#: declare one (its signature is read first).
-_OPTION_DEFAULTS: dict[str, Any] = {
-    "cv": 5, "n_repeats": 1, "rule": "min", "reweight": False, "alpha": 0.05,
-    "gqs_threshold": 10.0, "gqs_cv": 3, "grid": "fine"}
-
 
 @dataclass(frozen=True)
 class MethodSpec:
@@ -164,13 +160,10 @@ class MethodSpec:
         UnknownMethodError
             When the peer library has no sampler of that name.
         InvalidParameterError
-            When the peer's sampler takes no parameter of a given name, or the installed
-            search class takes no option of a given name.
+            When the peer's sampler takes no parameter of a given name.
         """
         if self.kind == "synthaug":
             check_requirements(self.generator)
-            if self.size_params:
-                _check_search_accepts(self.size, self.size_params)
         elif self.kind in ("imblearn", "sv"):
             cls = peer_class(self.kind, self.generator.split(":", 1)[1])
             _check_peer_params(cls, self.generator, self.params)
@@ -218,27 +211,12 @@ def _protocol_settings(policy: str) -> dict[str, Any]:
 
 def _effective_defaults(policy: str) -> dict[str, Any]:
     """The value of every option of ``policy`` when the name gives none: the protocol's
-    setting, else the search class's default (its signature, else :data:`_OPTION_DEFAULTS`)."""
+    setting, else the search class's default."""
     cls = _search_class(policy)
     signature = inspect.signature(cls).parameters
-    out = {}
-    for key in SIZE_OPTIONS[cls.__name__]:
-        declared = signature.get(key)
-        out[key] = (declared.default if declared is not None
-                    and declared.default is not declared.empty else _OPTION_DEFAULTS[key])
+    out = {key: signature[key].default for key in SIZE_OPTIONS[cls.__name__]}
     out.update({k: v for k, v in _protocol_settings(policy).items() if k in out})
     return out
-
-
-def _check_search_accepts(policy: str, options: dict[str, Any]) -> None:
-    """Raise :class:`InvalidParameterError` when the installed search class does not take
-    an option of the method (an older synthaug)."""
-    cls = _search_class(policy)
-    missing = sorted(set(options) - set(inspect.signature(cls).parameters))
-    if missing:
-        raise InvalidParameterError(
-            f"This version of {cls.__name__} takes no {', '.join(missing)}; remove "
-            f"{'it' if len(missing) == 1 else 'them'} from +{policy}[...].")
 
 
 def _int_option(minimum: int) -> Any:
@@ -283,7 +261,7 @@ def _bool_option(key: str, value: Any) -> bool:
 #: How each option's value is checked and given its canonical type.
 _OPTION_CHECKS: dict[str, Any] = {
     "cv": _int_option(2), "n_repeats": _int_option(1), "gqs_cv": _int_option(2),
-    "rule": _choice_option(("min", "one-se")), "grid": _choice_option(("fine", "coarse")),
+    "rule": _choice_option(RULES), "grid": _choice_option(tuple(TG_GRIDS)),
     "reweight": _bool_option, "alpha": _float_option(0.0, 1.0, "a number in (0, 1)"),
     "gqs_threshold": _float_option(0.0, math.inf, "a finite number > 0"),
 }
