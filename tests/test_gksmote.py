@@ -120,8 +120,20 @@ def test_densities_by_hand_paper_mode():
     for rule, factor in (("silverman", (4 * 3 / 4) ** -0.2), ("scott", 4 ** -0.2)):
         gen = GKSMOTEGenerator(mode="paper", k_neighbors=2, bandwidth=rule).fit(X, y)
         np.testing.assert_allclose(gen.bandwidth_, np.full(4, sd * factor))
-    assert GKSMOTEGenerator(k_neighbors=2).fit(X, y).bandwidth_[0] == pytest.approx(
-        sd * 3 ** -0.2)  # "auto" is Silverman in paper mode
+    gen = GKSMOTEGenerator(mode="paper", k_neighbors=2).fit(X, y)
+    assert gen.bandwidth_[0] == pytest.approx(sd * 3 ** -0.2)  # "auto": Silverman in paper mode
+
+
+def test_default_is_reference_mode_with_knn_std_bandwidth():
+    # the default chosen on the bench's default suite (docs/gk_smote.md): reference mode,
+    # k "auto", and so the kNN-SD bandwidth of the reference code
+    X, y = _line_data()
+    assert GKSMOTEGenerator().get_params()["mode"] == "reference"
+    assert GKSMOTEGenerator().get_params()["k_neighbors"] == "auto"
+    gen = GKSMOTEGenerator(k_neighbors=2).fit(X, y)
+    assert gen.mode_ == "reference"
+    dists = np.array([[0, 1], [0, 1], [0, 2], [0, 4]], float)  # self included, then nearest
+    np.testing.assert_allclose(gen.bandwidth_, dists.std(axis=1))
 
 
 def test_densities_by_hand_reference_mode():
@@ -155,7 +167,7 @@ def test_reference_density_neighbours_include_noise_rows():
     new = gen.sample(50, random_state=0)
     assert np.allclose(new[:, 1], 0) and (new[:, 0] >= 0).all() and (new[:, 0] <= 1).all()
     # paper mode: densities over retained rows only, a and b alike, both safe
-    paper = GKSMOTEGenerator(k_neighbors=2, bandwidth=1.0).fit(X, y)
+    paper = GKSMOTEGenerator(mode="paper", k_neighbors=2, bandwidth=1.0).fit(X, y)
     assert paper.safe_mask_[:2].all()
 
 

@@ -340,20 +340,23 @@ class BorderlineSMOTE(_NamedOversampler):
     k_neighbors : int, default=5
     m_neighbors : int, default=10
     kind : {"borderline-1", "borderline-2"}, default="borderline-1"
+    step : {"han", "imblearn"}, default="han"
         See :class:`synthaug.generators.BorderlineSMOTEGenerator`.
     sampling_strategy, categorical_features, random_state
         See :class:`Oversampler`.
     """
 
     _generator_class = BorderlineSMOTEGenerator
-    _generator_params = ("k_neighbors", "m_neighbors", "kind")
+    _generator_params = ("k_neighbors", "m_neighbors", "kind", "step")
 
     def __init__(self, k_neighbors: int = 5, m_neighbors: int = 10,
-                 kind: str = "borderline-1", *, sampling_strategy: Any = "auto",
-                 categorical_features: Any = "auto", random_state: Any = None) -> None:
+                 kind: str = "borderline-1", step: str = "han", *,
+                 sampling_strategy: Any = "auto", categorical_features: Any = "auto",
+                 random_state: Any = None) -> None:
         self.k_neighbors = k_neighbors
         self.m_neighbors = m_neighbors
         self.kind = kind
+        self.step = step
         super().__init__(None, sampling_strategy, categorical_features, random_state)
 
 
@@ -384,7 +387,7 @@ class GKSMOTE(_NamedOversampler):
 
     Parameters
     ----------
-    mode : {"paper", "reference", "repo"}, default="paper"
+    mode : {"reference", "repo", "paper"}, default="reference"
     k_neighbors : "auto" or int, default="auto"
     bandwidth : {"auto", "knn_std", "scott", "silverman"} or float, default="auto"
     noise_threshold : float in (0, 1], default=1.0
@@ -397,7 +400,7 @@ class GKSMOTE(_NamedOversampler):
     _generator_class = GKSMOTEGenerator
     _generator_params = ("mode", "k_neighbors", "bandwidth", "noise_threshold", "fallback")
 
-    def __init__(self, mode: str = "paper", k_neighbors: int | str = "auto",
+    def __init__(self, mode: str = "reference", k_neighbors: int | str = "auto",
                  bandwidth: str | float = "auto", noise_threshold: float = 1.0,
                  fallback: str = "error", *, sampling_strategy: Any = "auto",
                  categorical_features: Any = "auto", random_state: Any = None) -> None:

@@ -125,6 +125,14 @@ class _InterpolationGenerator(BaseGenerator):
         self._class_cat = class_cat
         self._seed_cdf = None if seed_weights is None else np.cumsum(seed_weights)
 
+    def _steps(self, rng: np.random.Generator, s: np.ndarray, j: np.ndarray, size: int
+               ) -> np.ndarray:
+        """Step fractions ``u`` along seed ``s`` -> partner ``j``: ``U[0, gap)`` per pair."""
+        u = rng.random(size)
+        if not np.isscalar(self.partner_gap_):
+            u *= self.partner_gap_[s, j]
+        return u
+
     def _sample_chunk(self, rng: np.random.Generator, size: int
                       ) -> tuple[np.ndarray, np.ndarray]:
         n_seeds, k = self.partners_.shape
@@ -135,10 +143,8 @@ class _InterpolationGenerator(BaseGenerator):
                                 side="right")
             np.minimum(s, n_seeds - 1, out=s)
         j = rng.integers(0, k, size)
-        u = rng.random(size)
+        u = self._steps(rng, s, j, size)
         partner = self.partners_[s, j]
-        if not np.isscalar(self.partner_gap_):
-            u *= self.partner_gap_[s, j]
         base = self._seed_num[s]
         num = self._pool_num[partner]
         num -= base
@@ -203,8 +209,15 @@ class BorderlineSMOTEGenerator(_InterpolationGenerator):
     * ``kind="borderline-1"``: partners are the seed's ``k_neighbors`` nearest same-class
       rows, ``u ~ U[0, 1)``.
     * ``kind="borderline-2"``: partners are the seed's ``k_neighbors`` nearest rows of any
-      class; towards a row of another class the step is ``u ~ U[0, 0.5)``, so new rows stay
-      on the seed's side.
+      class; towards a row of another class the step is shortened so new rows stay on the
+      seed's side, in one of two readings chosen by ``step``:
+
+      - ``step="han"``: ``u ~ U[0, 0.5)``, as Han et al. (2005) describe it (mean 0.25);
+      - ``step="imblearn"``: ``u = v * w`` with ``v ~ U[0, 1)`` and ``w ~ U[0, 0.5)``,
+        as imbalanced-learn's ``BorderlineSMOTE(kind="borderline-2")`` does (mean 0.125,
+        density decreasing from the seed), for comparisons with that library.
+
+      Towards a same-class partner the step is ``u ~ U[0, 1)`` in both readings.
 
     When no row is in danger (a cleanly separated class) the generator warns and seeds from
     every non-noise row (every row if all are noise) instead of returning fewer rows.
@@ -216,6 +229,10 @@ class BorderlineSMOTEGenerator(_InterpolationGenerator):
     m_neighbors : int, default=10
         Neighbourhood size of the danger test.
     kind : {"borderline-1", "borderline-2"}, default="borderline-1"
+    step : {"han", "imblearn"}, default="han"
+        How far a borderline-2 row steps towards an other-class partner (see above); the
+        paper's reading is the default. Has no effect for borderline-1, whose partners are
+        all of the target class.
     random_state : None, int or Generator, optional
 
     Attributes
@@ -231,16 +248,34 @@ class BorderlineSMOTEGenerator(_InterpolationGenerator):
     _searches_all_rows = True
 
     def __init__(self, k_neighbors: int = 5, m_neighbors: int = 10,
-                 kind: str = "borderline-1", random_state: Any = None) -> None:
+                 kind: str = "borderline-1", step: str = "han",
+                 random_state: Any = None) -> None:
         self.k_neighbors = k_neighbors
         self.m_neighbors = m_neighbors
         self.kind = kind
+        self.step = step
         self.random_state = random_state
 
     def _check_params(self) -> None:
         if self.kind not in ("borderline-1", "borderline-2"):
             raise InvalidParameterError(
                 f"kind must be 'borderline-1' or 'borderline-2', got {self.kind!r}.")
+        if self.step not in ("han", "imblearn"):
+            raise InvalidParameterError(
+                f"step must be 'han' (U[0, 0.5) towards other-class partners) or "
+                f"'imblearn' (U[0, 1) x U[0, 0.5)), got {self.step!r}.")
+
+    def _steps(self, rng: np.random.Generator, s: np.ndarray, j: np.ndarray, size: int
+               ) -> np.ndarray:
+        """``U[0, gap)`` per pair ("han"), or for ``step="imblearn"`` that times an extra
+        ``U[0, 1)`` on the shortened (other-class) pairs. The extra draw is made for every
+        row of the chunk, so the random stream, and hence prefix consistency, does not
+        depend on which pairs were drawn."""
+        u = super()._steps(rng, s, j, size)
+        if self.step == "imblearn" and not np.isscalar(self.partner_gap_):
+            v = rng.random(size)
+            u *= np.where(self.partner_gap_[s, j] < 1.0, v, 1.0)
+        return u
 
     def _fit(self, X_num, X_cat, y, target_class):  # type: ignore[no-untyped-def]
         mask, n_c, k = self._target_rows(y, target_class)
