@@ -290,6 +290,7 @@ def _entry_points() -> list[EntryPoint]:
     from sklearn.linear_model import LogisticRegression
 
     from synthaug import ADASYN, GKSMOTE, SMOTE, BorderlineSMOTE, Oversampler, RandomOverSampler
+    from synthaug.correction import BiasCorrectedClassifier
     from synthaug.generators import GaussianGenerator, JitterGenerator, SMOTEGenerator
     from synthaug.registry import GENERATORS
     from synthaug.search import TGVTSS, VTSS
@@ -319,6 +320,9 @@ def _entry_points() -> list[EntryPoint]:
             lambda: TGVTSS(LogisticRegression(), SMOTEGenerator(), cv=3, gqs_cv=2,
                            random_state=0)),
             numeric=True),
+        EntryPoint("BiasCorrectedClassifier.fit + predict_proba", _classifier_run(
+            lambda: BiasCorrectedClassifier(SMOTEGenerator(), n_splits=3, random_state=0)),
+            numeric=True, binary=True),
         EntryPoint("symmetry_test", _symmetry_run, numeric=True, binary=True),
         EntryPoint("synthaug resample", _cli_run("resample"), cli=True),
         EntryPoint("synthaug tune", _cli_run("tune"), numeric=True, cli=True),

@@ -14,6 +14,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks as sklearn_ch
 
 from synthaug import ADASYN, GKSMOTE, SMOTE, BorderlineSMOTE, Oversampler, RandomOverSampler
 from synthaug.classifiers import KOTARO
+from synthaug.correction import BiasCorrectedClassifier
 from synthaug.generators import GaussianGenerator, JitterGenerator, SMOTEGenerator
 from synthaug.search import TGVTSS, VTSS
 
@@ -43,6 +44,8 @@ CLASSIFIERS = [
     VTSS(LogisticRegression(), SMOTEGenerator(k_neighbors=1), gammas=(0.0, 1.0), cv=3,
          random_state=0),
     TGVTSS(LogisticRegression(), SMOTEGenerator(k_neighbors=1), cv=3, random_state=0),
+    BiasCorrectedClassifier(SMOTEGenerator(k_neighbors=1), n_splits=2, pseudo_minority_size=2,
+                            random_state=0),
 ]
 
 # check name -> reason, per estimator class name.

@@ -14,22 +14,9 @@ from typing import Any
 
 import numpy as np
 
+from synthaug._io import jsonable
+
 RESULTS = Path(__file__).resolve().parent / "results"
-
-
-def _plain(obj: Any) -> Any:
-    """Numpy scalars and arrays to JSON-friendly Python objects (NaN/inf as None)."""
-    if isinstance(obj, dict):
-        return {str(k): _plain(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_plain(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return _plain(obj.tolist())
-    if isinstance(obj, np.generic):
-        return _plain(obj.item())
-    if isinstance(obj, float) and not np.isfinite(obj):
-        return None
-    return obj
 
 
 def save_json(name: str, data: dict[str, Any]) -> Path:
@@ -39,7 +26,7 @@ def save_json(name: str, data: dict[str, Any]) -> Path:
     data.setdefault("environment", {"python": platform.python_version(),
                                     "numpy": np.__version__})
     path = RESULTS / f"{name}.json"
-    path.write_text(json.dumps(_plain(data), indent=1) + "\n")
+    path.write_text(json.dumps(jsonable(data), indent=1) + "\n")
     return path
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["atomic_write"]
+__all__ = ["atomic_write", "jsonable"]
 
 
 def atomic_write(path: str | os.PathLike[str], write: Callable[[str], Any]) -> Path:
@@ -31,3 +31,23 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[str], Any]) -> P
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` with numpy scalars and arrays turned into Python objects, dict keys into
+    strings and NaN / infinity into None, so :func:`json.dumps` writes strict JSON."""
+    import math
+
+    import numpy as np
+
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return jsonable(value.tolist())
+    if isinstance(value, np.generic):
+        return jsonable(value.item())
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value

@@ -31,7 +31,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from synthaug._io import atomic_write
+from synthaug._io import atomic_write, jsonable
 from synthaug._version import __version__
 from synthaug.exceptions import InvalidInputError, InvalidParameterError, SynthaugError
 
@@ -385,7 +385,7 @@ def tune(
                "reweight": reweight, "rule": rule, "repeats": repeats,
                "classifier": classifier, "random_state": random_state, "gap": search.gap_,
                "chosen_size": search.best_size_, "chosen_gamma": search.best_gamma_,
-               "diagnostics": _jsonable(search.diagnostics_),
+               "diagnostics": jsonable(search.diagnostics_),
                "curve": [{"size": int(s), "mean_loss": float(m), "std_loss": float(d)}
                          for s, m, d in zip(res["size"], res["mean_loss"], res["std_loss"])]}
     if as_json:
@@ -455,7 +455,7 @@ def diagnose(
                "alignment": alignment(test.g_phi, quality.g_psi),
                "theory_target": target_size}
     if as_json:
-        sys.stdout.write(json.dumps(_jsonable(out)) + "\n")
+        sys.stdout.write(json.dumps(jsonable(out)) + "\n")
         return
     console.print(escape(f"{source}: gap {gap} rows; seed {random_state} (--random-state)"),
                   highlight=False)
@@ -464,20 +464,6 @@ def diagnose(
     console.print(f"generator quality: GQS {quality.gqs:.3g} -> {quality.label}")
     console.print(f"alignment: {out['alignment']:.3f}; theory target: "
                   f"{'none' if target_size is None else round(target_size)} rows")
-
-
-def _jsonable(value: Any) -> Any:
-    import numpy as np
-
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
 
 
 # --------------------------------------------------------------------------- bench

@@ -1,0 +1,17 @@
+"""Bias-corrected training on synthetic minority data (experimental).
+
+:class:`BiasCorrectedClassifier` fits a linear classifier on real plus synthetic minority
+rows and subtracts an estimate of the loss bias the synthetic rows bring, measured on the
+majority class. A reconstruction of Lyu, Ma, L. Zhang and A. R. Zhang, "Bias-Corrected
+Data Synthesis for Imbalanced Learning" (arXiv 2510.26046); see ``docs/bias_correction.md``.
+
+* :mod:`synthaug.correction.objective`: the weighted losses, gradients and Hessians;
+* :mod:`synthaug.correction.transfer`: the majority splits and the transfer variants;
+* :mod:`synthaug.correction.classifier`: the estimator.
+"""
+
+from synthaug.correction.classifier import BiasCorrectedClassifier
+from synthaug.correction.objective import CorrectedObjective, PointSet
+from synthaug.correction.transfer import TRANSFERS
+
+__all__ = ["TRANSFERS", "BiasCorrectedClassifier", "CorrectedObjective", "PointSet"]
