@@ -230,3 +230,35 @@ def test_threshold_is_a_known_baseline():
     assert (spec.kind, spec.name, spec.make_sampler(0)) == ("baseline", "threshold", None)
     with pytest.raises(UnknownMethodError, match="adds no rows"):
         parse_method("threshold+gamma:1.5")
+
+
+# --- the bias-corrected training mode ------------------------------------------------
+
+
+def test_bias_corrected_training_names():
+    assert parse_method("smote+bc").name == "smote+bias-corrected"
+    assert parse_method("smote+gamma:0.5+BC").name == "smote+gamma:0.5+bias-corrected"
+    assert parse_method("smote+bc").make_sampler(0) is None   # resampled inside the model
+    for bad in ("none+bc", "smote+vtss+bc", "imblearn:SMOTE+bc"):
+        with pytest.raises(UnknownMethodError, match=r"needs a synthaug generator|adds no rows"):
+            parse_method(bad)
+
+
+def test_bias_corrected_training_runs_with_logreg_only(tmp_path):
+    from synthaug.bench import ResultStore
+    from synthaug.datasets.bundled import load_dataset
+
+    config = BenchConfig(datasets=["ecoli1"], methods=["smote+bc"],
+                         classifiers=["logreg", "knn"], folds=3)
+    run_bench(config, tmp_path / "bc.sqlite", LocalExecutor(1), quiet=True)
+    frame = ResultStore(tmp_path / "bc.sqlite").read()
+    ok = frame[frame["status"] == "ok"]
+    assert set(ok["classifier"]) == {"logreg"} and len(ok) == 3
+    na = frame[frame["status"] == "not_applicable"]
+    assert set(na["classifier"]) == {"knn"}
+    assert na["error"].str.contains("replaces logreg only").all()
+    # full balance of each training fold: its majority minus its minority rows
+    _, y = load_dataset("ecoli1")
+    n1 = int(np.bincount(y).min())
+    for n_train, n_syn in zip(ok["n_train"], ok["n_synthetic"]):
+        assert n_syn in {n_train - 2 * (n1 - -(-n1 // 3)), n_train - 2 * (n1 - n1 // 3)}

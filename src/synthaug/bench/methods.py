@@ -17,7 +17,11 @@ A method is ``GENERATOR[params][+SIZE][+TRAINING]``:
   search class in brackets (:data:`SIZE_OPTIONS`): ``smote+vtss[reweight]``,
   ``smote+vtss-fast[n_repeats=3,rule=one-se]``, ``smote+tg-vtss[grid=coarse,reweight]``;
   a bare key means True. A fixed size takes none.
-* ``TRAINING`` is ``plain`` (the default); other training modes join as they are built.
+* ``TRAINING`` is ``plain`` (the default) or ``bias-corrected`` (short ``bc``): the
+  classifier is trained on real plus synthetic rows with the generator's loss bias,
+  estimated on the majority class, subtracted
+  (:class:`synthaug.correction.BiasCorrectedClassifier`; logistic regression only, a fixed
+  size of a synthaug generator: ``smote+bc``, ``smote+gamma:0.5+bc``).
 
 Examples: ``smote``, ``smote[k_neighbors=3]+gamma:1.5``, ``imblearn:SMOTE``,
 ``sv:ProWSyn[proportion=0.5]``. :func:`parse_method` gives the canonical spelling, which is
@@ -67,7 +71,9 @@ __all__ = ["PROTOCOLS", "SIZE_OPTIONS", "MethodSpec", "known_methods", "make_sea
            "parse_method", "parse_size_options"]
 
 NO_SYNTHESIS = ("none", "class-weight", "threshold")
-TRAINING_MODES = ("plain",)
+TRAINING_MODES = ("plain", "bias-corrected")
+#: Short spellings of training modes.
+TRAINING_ALIASES = {"bc": "bias-corrected"}
 #: Size policies chosen by validation with the bench's classifier (meta-estimators).
 SIZE_POLICIES = ("vtss", "tg-vtss", "vtss-fast", "tg-vtss-fast")
 #: The search settings of each protocol, by search class: ``full`` is the library's
@@ -170,8 +176,9 @@ class MethodSpec:
 
     def make_sampler(self, random_state: int) -> Any:
         """A fresh, unfitted sampler with ``fit_resample`` (None for baselines and size
-        policies, which resample inside their meta-estimator)."""
-        if self.kind == "baseline" or self.size_policy is not None:
+        policies and bias-corrected training, which resample inside their estimator)."""
+        if (self.kind == "baseline" or self.size_policy is not None
+                or self.training == "bias-corrected"):
             return None
         if self.kind == "imblearn":
             return _imblearn_sampler(self.generator.split(":", 1)[1], self.params,
@@ -363,6 +370,7 @@ def parse_method(text: str) -> MethodSpec:
     if kind == "synthaug":
         make_generator(generator, **params)  # checks the parameters now, not in a worker
     size, training, size_params = "balance", "plain", {}
+    rest = [TRAINING_ALIASES.get(p.lower(), p) for p in rest]
     sizes = [p for p in rest if p.lower() not in TRAINING_MODES]
     if len(sizes) > 1:
         raise UnknownMethodError(f"Method {text!r} names {len(sizes)} sizes "
@@ -396,6 +404,10 @@ def parse_method(text: str) -> MethodSpec:
                 f"tg-vtss-fast) or a training mode "
                 f"({', '.join(TRAINING_MODES)}) was expected. Known methods: "
                 f"{', '.join(known_methods())}.")
+    if training == "bias-corrected" and (kind != "synthaug" or size in SIZE_POLICIES):
+        raise UnknownMethodError(
+            f"bias-corrected training needs a synthaug generator and a fixed size (e.g. "
+            f"smote+bc, smote+gamma:0.5+bc); got {text!r}.")
     return MethodSpec(generator=generator, params=params, size=size, training=training,
                       kind=kind, size_params=size_params)
 

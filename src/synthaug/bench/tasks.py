@@ -30,7 +30,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["METRIC_COLUMNS", "Task", "TaskTimeout", "run_task", "threshold_moving", "versions"]
+__all__ = ["METRIC_COLUMNS", "Task", "TaskTimeout", "bias_corrected", "run_task",
+           "threshold_moving", "versions"]
 
 from synthaug.metrics import METRICS
 
@@ -194,6 +195,8 @@ def _run(task: Task, row: dict[str, Any]) -> None:
     if spec.size_policy is not None:
         _run_size_policy(spec, clf, X_tr, y_tr, X_te, y_te, seed, row, data.positive)
         return
+    if spec.training == "bias-corrected":
+        clf = bias_corrected(spec, clf, seed)
     if spec.generator == "threshold":
         reason = _threshold_folds_too_small(y_tr)
         if reason:
@@ -209,6 +212,8 @@ def _run(task: Task, row: dict[str, Any]) -> None:
     X_tr, X_te = prep.for_classifier(X_tr, X_te)
     clf.fit(X_tr, y_tr, **_class_weights(spec, clf, y_tr))
     t2 = time.perf_counter()
+    if spec.training == "bias-corrected":
+        row["n_synthetic"] = int(clf.n_synthetic_)
     _score(clf, X_te, y_te, row, data.positive)
     row.update(status="ok", resample_time=t1 - t0, fit_time=t2 - t1)
 
@@ -226,6 +231,19 @@ def _weights_not_applicable(spec: Any, clf: Any, name: str) -> str | None:
         return (f"{name} takes neither class_weight nor sample_weight, which "
                 f"{spec.size_policy.upper()} with reweight needs to balance every candidate")
     return None
+
+
+def bias_corrected(spec: Any, classifier: Any, seed: int) -> Any:
+    """The ``+bias-corrected`` training mode: the method's generator and fixed size in a
+    :class:`~synthaug.correction.BiasCorrectedClassifier` with the logistic loss and the
+    classifier's ``C`` (it replaces ``logreg``; other classifiers are not applicable)."""
+    from synthaug.correction import BiasCorrectedClassifier
+    from synthaug.registry import make_generator
+    from synthaug.sizing.counts import parse_strategy
+
+    return BiasCorrectedClassifier(make_generator(spec.generator, **spec.params),
+                                   sampling_strategy=parse_strategy(spec.size),
+                                   C=classifier.get_params()["C"], random_state=seed)
 
 
 #: Inner folds of the ``threshold`` baseline's threshold search.
@@ -278,6 +296,12 @@ def _not_applicable(spec: Any, clf: Any, data: Any) -> str | None:
     """Why the task cannot run on this dataset (recorded as ``not_applicable``), or None."""
     from synthaug.classifiers import KOTARO
 
+    if spec.training == "bias-corrected":
+        from sklearn.linear_model import LogisticRegression
+
+        if type(clf) is not LogisticRegression:
+            return ("bias-corrected training fits its own logistic regression; it replaces "
+                    f"logreg only, not {type(clf).__name__}")
     if data.categorical:
         reason = _numeric_only(spec)
         if reason:
@@ -288,6 +312,8 @@ def _not_applicable(spec: Any, clf: Any, data: Any) -> str | None:
     k = data.n_classes
     if spec.generator == "threshold":
         return f"threshold moving {_BINARY_ONLY.format(k=k)}"
+    if spec.training == "bias-corrected":
+        return f"bias-corrected training {_BINARY_ONLY.format(k=k)}"
     if isinstance(clf, KOTARO):
         return f"KOTARO {_BINARY_ONLY.format(k=k)}"
     if spec.kind == "sv":
@@ -305,6 +331,8 @@ def _numeric_only(spec: Any) -> str | None:
     """The part of a method that needs all-numeric features, or None."""
     if spec.size_policy is not None:
         return f"{spec.size_policy.upper()} (its size search)"
+    if spec.training == "bias-corrected":
+        return "bias-corrected training"
     if spec.kind in ("imblearn", "sv") and spec.generator not in _MIXED_PEERS:
         return spec.generator
     return None
