@@ -299,7 +299,12 @@ def test_bad_data_is_refused_clearly():
 def test_majority_too_small_for_the_splits():
     X, y, _ = _shift_data(2, 30, 20, seed=0)
     with pytest.raises(NotEnoughSamplesError, match=r"30 rows.*pseudo-minority of 20.*40"):
-        BiasCorrectedClassifier().fit(X, y)
+        BiasCorrectedClassifier(pseudo_minority_size=20).fit(X, y)
+    # the default cuts the pseudo-minority to half the majority instead, and says so
+    with pytest.warns(SynthaugWarning, match="each pseudo-minority gets 15 rows"):
+        clf = BiasCorrectedClassifier(n_splits=3, random_state=0).fit(X, y)
+    assert clf.pseudo_minority_size_ == 15 and clf.n_synthetic_ == 10
+    assert [len(a) for a in clf.splits_.pseudo] == [15, 15, 15]
 
 
 def test_generator_that_cannot_refit_on_the_majority():

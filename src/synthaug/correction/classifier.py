@@ -133,7 +133,11 @@ class BiasCorrectedClassifier(ClassifierMixin, BaseEstimator):
     pseudo_minority_size : "n_minority" or int, default="n_minority"
         Rows of each pseudo-minority ``A_r``; by default as many as the real minority, so
         the generator sees the same input size as when it made ``S1``. The majority must
-        hold at least twice this many rows (``A_r`` plus a reference at least as large).
+        hold at least twice this many rows (``A_r`` plus a reference at least as large);
+        with ``"n_minority"`` and a majority smaller than twice the minority (mild
+        imbalance), ``A_r`` is cut to half the majority, with a warning: the generator then
+        sees fewer rows than the minority, so its bias is estimated at a smaller input
+        size. An integer that does not fit is an error.
     scale : "auto" or float, default="auto"
         Weight of the correction; ``"auto"`` is ``n_tilde / N``, the share of the synthetic
         rows in the augmented risk.
@@ -263,6 +267,13 @@ class BiasCorrectedClassifier(ClassifierMixin, BaseEstimator):
         n_tilde = int(resolve_counts(y, self.sampling_strategy).get(roles.minority, 0))
         n_A = n1 if self.pseudo_minority_size == "n_minority" else int(
             self.pseudo_minority_size)
+        if n_tilde and n0 < 2 * n_A and self.pseudo_minority_size == "n_minority" and (
+                n0 // 2 >= 2):
+            warnings.warn(
+                f"The majority class {roles.majority!r} has {n0} rows, fewer than twice the "
+                f"minority's {n1}: each pseudo-minority gets {n0 // 2} rows (half the "
+                "majority) instead of one per minority row.", SynthaugWarning, stacklevel=3)
+            n_A = n0 // 2
         if n_tilde and n0 < 2 * n_A:
             raise NotEnoughSamplesError(
                 f"The majority class {roles.majority!r} has {n0} rows, but the bias estimate "
@@ -326,15 +337,8 @@ class BiasCorrectedClassifier(ClassifierMixin, BaseEstimator):
         entropy = to_entropy(self.random_state)
         generator = self._generator()
         codec = TableCodec(None).fit(X)
-        t_min = float(roles.minority == self.classes_[1])   # the minority's 0/1 target
-
-        S1 = self._draw(generator, codec, X, y, roles.minority, n_tilde, entropy, 0)
-        N = len(y) + n_tilde
-        base = [PointSet(X, (y == self.classes_[1]).astype(np.float64), 1.0 / N)]
-        if n_tilde:
-            base.append(PointSet(S1, t_min, 1.0 / N))
-        naive = CorrectedObjective(base, [], 0.0, self.loss, 1.0 / (float(self.C) * N),
-                                   self.fit_intercept)
+        t_min, N, naive = self._naive_problem(generator, codec, X, y, roles.minority,
+                                              n_tilde, entropy)
         theta_naive, naive_res = self._fit_naive(naive)
         if n_tilde == 0:
             warnings.warn("sampling_strategy adds no synthetic rows, so there is no bias to "
@@ -354,6 +358,22 @@ class BiasCorrectedClassifier(ClassifierMixin, BaseEstimator):
         self.n_iter_ = int(res.nit) if res is not None else 0
         self._record_bias(objective, theta, minority_mean, label)
         return self
+
+    def _naive_problem(self, generator: Any, codec: TableCodec, X: np.ndarray,
+                       y: np.ndarray, minority: Any, n_tilde: int, entropy: int
+                       ) -> tuple[float, int, CorrectedObjective]:
+        """Draw the ``n_tilde`` synthetic minority rows ``S1`` and build the uncorrected
+        augmented objective; returns the minority's 0/1 target, ``N`` and the objective
+        (``classes_`` must be set)."""
+        t_min = float(minority == self.classes_[1])
+        S1 = self._draw(generator, codec, X, y, minority, n_tilde, entropy, 0)
+        N = len(y) + n_tilde
+        base = [PointSet(X, (y == self.classes_[1]).astype(np.float64), 1.0 / N)]
+        if n_tilde:
+            base.append(PointSet(S1, t_min, 1.0 / N))
+        naive = CorrectedObjective(base, [], 0.0, self.loss, 1.0 / (float(self.C) * N),
+                                   self.fit_intercept)
+        return t_min, N, naive
 
     def _fit_naive(self, naive: CorrectedObjective) -> tuple[np.ndarray, Any]:
         """The uncorrected augmented fit, from zero; sets ``naive_coef_``,
