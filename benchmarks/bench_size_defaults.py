@@ -51,7 +51,8 @@ METRICS = ("average_precision", "mcc", "balanced_log_loss", "g_mean")
 
 
 def _cell(agg: pd.DataFrame, metric: str, classifier: str) -> dict[str, Any]:
-    present = set(agg.loc[agg["classifier"] == classifier, "method"])
+    rows = agg[(agg["classifier"] == classifier) & agg[metric].notna()]
+    present = set(rows["method"])   # not_applicable variants (reweight with knn) left out
     variants = [m for m in VARIANTS if m in present]
     matrix = score_matrix(agg, metric, classifier, methods=variants, complete=True)
     ranks = mean_ranks(agg, metric, classifier, methods=variants)
@@ -105,7 +106,9 @@ def main(argv: list[str] | None = None) -> int:
         "stores": args.stores,
         "default": DEFAULT,
         "classifiers": classifiers,
-        "mean_rank_over_cells": {m: round(float(np.mean(v)), 3)
+        # a variant's mean over the cells where it ran (the reweight variants: logreg only)
+        "mean_rank_over_cells": {m: {"mean_rank": round(float(np.mean(v)), 3),
+                                     "cells": len(v)}
                                  for m, v in sorted(mean_over_cells.items(),
                                                     key=lambda kv: np.mean(kv[1]))},
         "zero_synthetic_share": _zero_share(results),

@@ -127,8 +127,9 @@ def split_methods(methods: Sequence[str]) -> tuple[list[str], list[str]]:
 
 
 #: Columns kept in a compact export of a store (what the analysis reads).
-EXPORT_COLUMNS = ("dataset", "method", "classifier", "repeat", "fold", "status", "error",
-                  "n_synthetic", "resample_time", "fit_time", "versions", "finished_at",
+EXPORT_COLUMNS = ("dataset", "method", "classifier", "repeat", "fold", "n_folds", "seed",
+                  "status", "error", "n_synthetic", "resample_time", "fit_time", "versions",
+                  "finished_at",
                   "average_precision", "mcc", "balanced_log_loss", "g_mean",
                   "balanced_accuracy", "roc_auc")
 
