@@ -119,3 +119,29 @@ def test_tune_and_diagnose_json(tmp_path):
     assert info["diagnostics"]["diagnostic_estimator"] == "LogisticRegression"
     bad = runner.invoke(app, ["tune", "ecoli1", "--rule", "smallest"])
     assert bad.exit_code == 2 and "rule must be one of" in bad.output
+
+
+def test_results_export_then_import_resumes_elsewhere(tmp_path):
+    from synthaug.bench import BenchConfig, LocalExecutor, ResultStore, run_bench
+
+    config = BenchConfig(datasets=["ecoli1"], methods=["none", "smote"],
+                         classifiers=["logreg"], folds=3)
+    first = tmp_path / "first.sqlite"
+    run_bench(config, first, LocalExecutor(1), quiet=True)
+    exported = tmp_path / "rows.parquet"
+    assert runner.invoke(app, ["results", "export", "--store", str(first), "-o",
+                               str(exported)]).exit_code == 0
+    second = tmp_path / "second.sqlite"
+    result = runner.invoke(app, ["results", "import", str(exported), "--store", str(second)])
+    assert result.exit_code == 0, result.output
+    summary = run_bench(config, second, LocalExecutor(1), quiet=True)
+    assert (summary.ran, summary.skipped) == (0, 6)
+    a = ResultStore(first).read().sort_values("task_id").reset_index(drop=True)
+    b = ResultStore(second).read().sort_values("task_id").reset_index(drop=True)
+    assert len(b) == 6
+    pd.testing.assert_series_equal(a["mcc"], b["mcc"])
+    # a file without the store's columns is refused with the reason
+    pd.DataFrame({"x": [1]}).to_csv(tmp_path / "odd.csv", index=False)
+    bad = runner.invoke(app, ["results", "import", str(tmp_path / "odd.csv"),
+                              "--store", str(tmp_path / "third.sqlite")])
+    assert bad.exit_code == 2 and "lack the columns" in bad.output

@@ -672,5 +672,28 @@ def results_export(
     err_console.print(escape(f"{len(frame)} rows -> {output}"), highlight=False)
 
 
+@results_app.command("import")
+def results_import(
+    input: Annotated[Path, typer.Argument(help="CSV or Parquet file written by "
+                                               "`synthaug results export`.")],
+    store: Annotated[Path, typer.Option(help="SQLite results file (created if absent).")]
+    = DEFAULT_STORE,
+) -> None:
+    """Add exported task rows to a store (rows of the same task are replaced), so a bench
+    run resumed on this store skips them: to move or merge runs between machines."""
+    import pandas as pd
+
+    from synthaug.bench.store import ResultStore
+
+    with _user_errors():
+        kind = _table_format(input)
+        if not input.is_file():
+            raise InvalidInputError(f"No file {str(input)!r} to import.")
+        frame = pd.read_csv(input) if kind == "csv" else pd.read_parquet(input)
+        with ResultStore(store) as st:
+            count = st.import_rows(frame)
+    err_console.print(escape(f"{count} rows -> {store}"), highlight=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

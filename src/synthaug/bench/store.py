@@ -163,6 +163,40 @@ class ResultStore:
             self._conn.execute(f"INSERT OR REPLACE INTO results ({names}) VALUES ({marks})",
                                [_plain(v) for v in values])
 
+    def import_rows(self, frame: Any) -> int:
+        """Insert or replace the task rows of ``frame`` (a DataFrame with the store's
+        columns, as ``synthaug results export`` writes them) in one transaction, so the
+        results of a run elsewhere join this store and a resumed bench skips those tasks.
+        Returns the number of rows.
+
+        Raises
+        ------
+        InvalidInputError
+            When ``frame`` lacks a column every row needs (``task_id``, ``dataset``,
+            ``method``, ``classifier``, ``status``), or holds a status that is not final.
+        """
+        needed = ("task_id", "dataset", "method", "classifier", "status")
+        missing = [c for c in needed if c not in frame.columns]
+        if missing:
+            raise InvalidInputError(
+                f"The rows to import lack the columns {missing}; import a file written by "
+                "`synthaug results export`.")
+        odd = sorted(set(frame["status"].dropna().astype(str)) - set(FINAL_STATUSES))
+        if odd or frame["status"].isna().any():
+            raise InvalidInputError(
+                f"The rows to import hold statuses that are not final ({odd or ['missing']});"
+                f" expected {', '.join(FINAL_STATUSES)}.")
+        cols = [c for c in COLUMNS if c in frame.columns]
+        names = ",".join(f'"{c}"' for c in cols)
+        marks = ",".join("?" * len(cols))
+        rows = [[_plain(v) for v in values] for values in
+                frame[cols].itertuples(index=False, name=None)]
+        with self._conn:
+            self._conn.execute("BEGIN IMMEDIATE")
+            self._conn.executemany(
+                f"INSERT OR REPLACE INTO results ({names}) VALUES ({marks})", rows)
+        return len(rows)
+
     def write_meta(self, key: str, value: Any) -> None:
         with self._conn:
             self._conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
