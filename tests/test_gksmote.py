@@ -1,4 +1,4 @@
-"""GK-SMOTE: the checks of the spec's section 6, on small hand-built data."""
+"""GK-SMOTE: its defining properties checked on small hand-built data."""
 
 import pickle
 import warnings

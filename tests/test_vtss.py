@@ -102,7 +102,7 @@ def test_asymmetry_detected_on_the_mixture_design():
     assert test.regime == "local asymmetry" and test.statistic > 10 * test.cutoff
     q = generator_quality(LogisticRegression(C=1e6, max_iter=1000), SMOTEGenerator(), X, y,
                           cv=3, random_state=0)
-    assert 1 < q.gqs < 30  # the spec's runs: median 7.7, range 3.3-13.7
+    assert 1 < q.gqs < 30  # the reference runs: median 7.7, range 3.3-13.7
     assert 0 < alignment(test.g_phi, q.g_psi) < 1
 
 
