@@ -50,6 +50,7 @@ from synthaug._validation import check_matrix
 from synthaug.correction.objective import (
     CorrectedObjective,
     PointSet,
+    guarded_minimise,
     minimise,
     smallest_eigenvalue,
 )
@@ -72,7 +73,6 @@ _AUGMENT = ("small", "treated", "control", "none")
 _OUTCOME_LOSSES = ("squared", "logistic")
 _SE = ("auto", "influence", "bootstrap", "none")
 #: Halvings of the correction scale the guard tries before it falls back to no correction.
-_MAX_HALVINGS = 12
 #: 97.5% standard normal quantile, for the 95% interval.
 _Z975 = 1.959963984540054
 
@@ -272,19 +272,13 @@ def _fit_plain(X: np.ndarray, y: np.ndarray, loss: str) -> np.ndarray:
 
 def _guarded(objective: CorrectedObjective, theta0: np.ndarray, margin: float
              ) -> tuple[np.ndarray, float]:
-    """Minimise ``objective``, halving its scale while the smallest Hessian eigenvalue at
-    the solution is below ``margin`` times the uncorrected one's (the classifier's guard);
-    returns the solution and the scale used (0: the uncorrected fit)."""
+    """Minimise ``objective`` under the classifier's convexity guard
+    (:func:`~synthaug.correction.objective.guarded_minimise`, the floor ``margin`` times the
+    uncorrected objective's smallest eigenvalue at ``theta0``); returns the solution and the
+    scale used (0: the uncorrected fit)."""
     floor = margin * smallest_eigenvalue(objective.with_scale(0.0).hessian(theta0))
-    scale = objective.scale
-    for _ in range(_MAX_HALVINGS):
-        current = objective.with_scale(scale)
-        res = minimise(current, theta0, max_iter=1000, tol=1e-10)
-        finite = bool(np.isfinite(res.x).all() and np.isfinite(res.fun))
-        if finite and smallest_eigenvalue(current.hessian(res.x)) >= floor:
-            return np.asarray(res.x), scale
-        scale /= 2
-    return theta0, 0.0
+    theta, _, _, scale = guarded_minimise(objective, theta0, floor, max_iter=1000, tol=1e-10)
+    return theta, scale
 
 
 @dataclass

@@ -41,6 +41,7 @@ from synthaug.correction.objective import (
     CorrectedObjective,
     PointSet,
     check_loss,
+    guarded_minimise,
     minimise,
     smallest_eigenvalue,
 )
@@ -67,7 +68,6 @@ __all__ = ["BiasCorrectedClassifier"]
 _GUARDS = ("shrink", "warn", "off")
 _BIAS_LABELS = ("minority", "majority")
 #: Halvings of the scale the guard tries before it falls back to no correction.
-MAX_HALVINGS = 12
 
 
 def _seed(entropy: int, *key: int) -> int:
@@ -455,26 +455,18 @@ class BiasCorrectedClassifier(ClassifierMixin, BaseEstimator):
         :attr:`convexity_guard` says; sets ``scale_``, ``correction_shrunk_`` and
         ``min_eigenvalue_``."""
         floor = float(self.margin) * self.naive_min_eigenvalue_
-        scale = objective.scale
-        for attempt in range(MAX_HALVINGS + 1):
-            current = objective.with_scale(scale)
-            res = minimise(current, theta_naive, max_iter=self.max_iter, tol=self.tol)
-            theta = res.x
-            finite = bool(np.isfinite(theta).all() and np.isfinite(res.fun))
-            low = smallest_eigenvalue(current.hessian(theta)) if finite else -np.inf
-            if self.convexity_guard == "off" or (finite and low >= floor):
-                break
-            if self.convexity_guard == "warn":
-                warnings.warn(
-                    f"The corrected objective is not convex enough at its solution: smallest "
-                    f"Hessian eigenvalue {low:.3g} < margin x uncorrected ({floor:.3g}) at "
-                    f"scale {scale:.3g}. The fit may be unreliable; use "
-                    "convexity_guard='shrink' or a smaller scale.", SynthaugWarning,
-                    stacklevel=3)
-                break
-            scale = scale / 2 if attempt < MAX_HALVINGS - 1 else 0.0
-        else:  # the loop ran out: scale 0, i.e. the uncorrected fit
-            theta, res, low, scale = theta_naive, None, self.naive_min_eigenvalue_, 0.0
+        theta, res, low, scale = guarded_minimise(
+            objective, theta_naive, floor, max_iter=self.max_iter, tol=self.tol,
+            shrink=self.convexity_guard == "shrink")
+        if res is None:   # the guard gave up: the uncorrected fit
+            low = self.naive_min_eigenvalue_
+        if self.convexity_guard == "warn" and not low >= floor:
+            warnings.warn(
+                f"The corrected objective is not convex enough at its solution: smallest "
+                f"Hessian eigenvalue {low:.3g} < margin x uncorrected ({floor:.3g}) at "
+                f"scale {scale:.3g}. The fit may be unreliable; use "
+                "convexity_guard='shrink' or a smaller scale.", SynthaugWarning,
+                stacklevel=3)
         self.scale_ = float(scale)
         self.correction_shrunk_ = bool(scale < objective.scale)
         self.min_eigenvalue_ = float(low)

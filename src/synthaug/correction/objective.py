@@ -35,7 +35,8 @@ from scipy.special import expit
 
 from synthaug.exceptions import InvalidParameterError
 
-__all__ = ["LOSSES", "CorrectedObjective", "PointSet", "check_loss", "loss_terms", "minimise",
+__all__ = ["LOSSES", "MAX_HALVINGS", "CorrectedObjective", "PointSet", "check_loss",
+           "guarded_minimise", "loss_terms", "minimise",
            "smallest_eigenvalue"]
 
 #: The losses the corrected objective supports.
@@ -277,3 +278,39 @@ def minimise(objective: CorrectedObjective, theta0: np.ndarray, *, max_iter: int
                         jac=True, method="L-BFGS-B",
                         options={"maxiter": int(max_iter), "maxcor": 20, "gtol": tol,
                                  "ftol": _FTOL})
+
+
+#: How many times the convexity guard halves the correction scale before it gives up and
+#: falls back to the uncorrected fit.
+MAX_HALVINGS = 12
+
+
+def guarded_minimise(objective: CorrectedObjective, theta0: np.ndarray, floor: float, *,
+                     max_iter: int, tol: float, shrink: bool = True
+                     ) -> tuple[np.ndarray, Any, float, float]:
+    """Minimise ``objective`` from ``theta0`` under the convexity guard.
+
+    The corrected objective gives real rows negative weight, so it may be non-convex or
+    unbounded below. With ``shrink``, while the solution is not finite or the smallest
+    Hessian eigenvalue there is below ``floor`` (a margin times the uncorrected objective's),
+    the correction scale is halved and the fit redone; after :data:`MAX_HALVINGS` halvings the
+    scale is 0 (the uncorrected objective), and if even that fails, ``theta0`` is returned
+    with ``res`` None. Without ``shrink`` the first fit is returned as it is.
+
+    Returns
+    -------
+    theta, res, min_eigenvalue, scale
+        The solution, scipy's result (None for the fallback), the smallest Hessian
+        eigenvalue at the solution (``-inf`` when it is not finite) and the scale used.
+    """
+    scale = objective.scale
+    for attempt in range(MAX_HALVINGS + 1):
+        current = objective.with_scale(scale)
+        res = minimise(current, theta0, max_iter=max_iter, tol=tol)
+        theta = np.asarray(res.x)
+        finite = bool(np.isfinite(theta).all() and np.isfinite(res.fun))
+        low = smallest_eigenvalue(current.hessian(theta)) if finite else -np.inf
+        if not shrink or (finite and low >= floor):
+            return theta, res, float(low), float(scale)
+        scale = scale / 2 if attempt < MAX_HALVINGS - 1 else 0.0
+    return np.asarray(theta0), None, float(floor), 0.0
