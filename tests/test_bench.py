@@ -20,6 +20,7 @@ from synthaug.bench import (
     run_task,
     suite_config,
 )
+from synthaug.bench.grid import apply_overrides
 from synthaug.bench.store import ResultStore
 from synthaug.cli import app
 from synthaug.datasets import load_dataset
@@ -78,6 +79,37 @@ def test_default_suite_matches_the_issue():
     assert (chosen["n_minority"] >= 8).all()
     assert len(chosen) == ((table["imbalance_ratio"] >= 1.5) & (table["n"] <= 10_000)
                            & (table["n_minority"] >= 8)).sum()
+
+
+def test_default_suite_skips_tg_vtss_with_hgb_only():
+    config = suite_config("default").validate()
+    pairs = {(t.method, t.classifier) for t in build_tasks(config)}
+    n_pairs = len(config.methods) * len(config.classifiers)
+    assert pairs == {(m, c) for m in config.methods for c in config.classifiers} - {
+        ("smote+tg-vtss-fast", "hgb")}
+    assert len(build_tasks(config)) == (n_pairs - 1) * len(config.datasets) * 5
+    # naming the classifiers (or methods) runs every method with them
+    only_hgb = apply_overrides(suite_config("default"), {"classifiers": "hgb"}).validate()
+    assert ("smote+tg-vtss-fast", "hgb") in {(t.method, t.classifier)
+                                             for t in build_tasks(only_hgb)}
+
+
+def test_skip_pairs_in_a_config_file(tmp_path):
+    cfg = tmp_path / "grid.toml"
+    cfg.write_text('[bench]\ndatasets = ["ecoli1"]\nmethods = ["none", "smote+balance"]\n'
+                   'classifiers = ["logreg", "knn"]\nfolds = 2\n'
+                   'skip = [["smote", "knn"]]\n')
+    config, _ = load_config(cfg)
+    tasks = build_tasks(config.validate())
+    assert sorted({(t.method, t.classifier) for t in tasks}) == [
+        ("none", "knn"), ("none", "logreg"), ("smote", "logreg")]
+    for bad, match in [('skip = [["smote"]]', "pairs"), ('skip = "smote"', "pairs"),
+                       ('skip = [["smote", "tractor"]]', "tractor"),
+                       ('skip = [["smoot", "knn"]]', "smoot")]:
+        cfg.write_text('[bench]\ndatasets = ["ecoli1"]\nmethods = ["none"]\n'
+                       f'classifiers = ["logreg"]\n{bad}\n')
+        with pytest.raises((InvalidParameterError, UnknownMethodError), match=match):
+            load_config(cfg)[0].validate()
 
 
 def test_task_row_is_correct():

@@ -63,7 +63,10 @@ def check_generator(generator: Any, X: Any = None, y: Any = None, *,
     5. a smaller ``n`` with the same seed gives a prefix of a larger sample (prefix
        consistency: one pool serves many sizes);
     6. a pickled and restored fitted generator samples the same rows;
-    7. ``synthaug.Oversampler`` with this generator adds exactly the rows it is asked for.
+    7. ``synthaug.Oversampler`` with this generator adds exactly the rows it is asked for;
+    8. for a multiclass-native generator (``multiclass_native = True``): fitted once with
+       ``target_class=None``, ``sample(n, target_class=c, random_state=s)`` gives exactly
+       ``n`` rows of every class, deterministically and prefix-consistently per class.
 
     Parameters
     ----------
@@ -156,4 +159,19 @@ def check_generator(generator: Any, X: Any = None, y: Any = None, *,
     if len(y_res) != expected:
         fail("oversampler", f"Oversampler returned {len(y_res)} rows; expected {expected}.")
     passed["oversampler"] = True
+
+    if getattr(generator, "multiclass_native", False):
+        every = clone(generator).fit(X, y, target_class=None)
+        for c in roles.labels:
+            whole = every.sample(big, target_class=c, random_state=random_state)
+            if np.shape(whole)[0] != big or not _same(
+                    every.sample(big, target_class=c, random_state=random_state), whole):
+                fail("per_class", f"sample({big}, target_class={c!r}) is not {big} rows "
+                                  "that the same random_state repeats.")
+            small = sorted(set(sizes))[-2] if len(set(sizes)) > 1 else 0
+            if not _same(every.sample(small, target_class=c, random_state=random_state),
+                         _as_array(whole)[:small]):
+                fail("per_class", f"class {c!r}: sample({small}) is not a prefix of "
+                                  f"sample({big}).")
+        passed["per_class"] = True
     return passed

@@ -37,7 +37,12 @@ from synthaug.generators import (
     SMOTEGenerator,
 )
 from synthaug.generators.base import BaseGenerator
-from synthaug.generators.protocol import as_encoded, check_generator_interface, unwrap
+from synthaug.generators.protocol import (
+    as_encoded,
+    check_generator_interface,
+    is_multiclass_native,
+    unwrap,
+)
 from synthaug.limits import check_memory
 from synthaug.sizing.counts import resolve_counts
 
@@ -91,7 +96,8 @@ class Oversampler(BaseOverSampler):
     sampling_strategy_ : dict
         New rows per class, as resolved at the last ``fit_resample``.
     generators_ : dict
-        The fitted generator of each class that received rows.
+        The fitted generator of each class that received rows. A multiclass-native
+        generator is fitted once, for every class, and is the same object under each.
     synthetic_mask_ : ndarray of bool
         Which rows of the last output are synthetic.
     n_synthetic_ : int
@@ -191,19 +197,26 @@ class Oversampler(BaseOverSampler):
             X_out[:n] = X_num
         parts_num, parts_cat = [], []
         start = n
+        native = is_multiclass_native(prototype)
+        shared = None
         for i, (label, n_new) in enumerate(counts.items()):
-            gen = clone(prototype)
-            if "random_state" in gen.get_params(deep=False):
-                gen.set_params(random_state=_derived_seed(entropy, 1, i))
-            encoded = as_encoded(gen)._fit_encoded(codec, X_num, X_cat, y_arr, label)
+            if native:   # one fit models every class; each class is drawn by name
+                if shared is None:
+                    shared = self._fitted(prototype, codec, X_num, X_cat, y_arr, None,
+                                          _derived_seed(entropy, 1, 0))
+                encoded, target = shared, label
+            else:
+                encoded, target = self._fitted(prototype, codec, X_num, X_cat, y_arr, label,
+                                               _derived_seed(entropy, 1, i)), None
             self.generators_[label] = unwrap(encoded)
             seed = _derived_seed(entropy, 2, i)
             if fast:
-                encoded.sample_encoded(n_new, random_state=seed,
+                encoded.sample_encoded(n_new, target_class=target, random_state=seed,
                                        out_num=X_out[start:start + n_new],
                                        out_cat=np.empty((n_new, 0), dtype=np.int64))
             else:
-                num, cat = encoded.sample_encoded(n_new, random_state=seed)
+                num, cat = encoded.sample_encoded(n_new, target_class=target,
+                                                  random_state=seed)
                 parts_num.append(num)
                 parts_cat.append(cat)
             start += n_new
@@ -223,6 +236,16 @@ class Oversampler(BaseOverSampler):
         if isinstance(X, list):
             X_res = X_res.tolist()
         return X_res, y_res
+
+    @staticmethod
+    def _fitted(prototype: Any, codec: Any, X_num: np.ndarray, X_cat: np.ndarray,
+                y: np.ndarray, label: Any, seed: int) -> Any:
+        """A clone of ``prototype`` seeded with ``seed`` and fitted for class ``label``
+        (None: every class, for a multiclass-native generator), seen encoded."""
+        gen = clone(prototype)
+        if "random_state" in gen.get_params(deep=False):
+            gen.set_params(random_state=seed)
+        return as_encoded(gen)._fit_encoded(codec, X_num, X_cat, y, label)
 
     def _fit_resample(self, X: Any, y: Any) -> tuple[Any, Any]:
         """imbalanced-learn's hook; ``fit_resample`` does the work (it validates mixed

@@ -5,10 +5,17 @@ A generator learns, once, how to make rows of one class, and then draws any numb
 >>> gen = SMOTEGenerator(k_neighbors=5).fit(X, y, target_class=1)   # doctest: +SKIP
 >>> X_new = gen.sample(500, random_state=0)                          # doctest: +SKIP
 
+A *multiclass-native* generator (class attribute ``multiclass_native = True``) learns every
+class in one fit and draws any of them:
+
+>>> gen = SomeNativeGenerator().fit(X, y)                            # doctest: +SKIP
+>>> X_new = gen.sample(500, target_class=2, random_state=0)         # doctest: +SKIP
+
 ``sample`` is *prefix-consistent*: ``sample(m, random_state=s)`` equals the first ``m`` rows
-of ``sample(n, random_state=s)``. :class:`BaseGenerator` builds this in by producing rows in
-fixed-size chunks, each with its own random stream (:func:`synthaug._random.chunk_streams`),
-so a subclass only writes ``_fit`` and ``_sample_chunk``.
+of ``sample(n, random_state=s)`` (per class, for a multiclass-native generator).
+:class:`BaseGenerator` builds this in by producing rows in fixed-size chunks, each with its
+own random stream (:func:`synthaug._random.chunk_streams`), so a subclass only writes
+``_fit`` and ``_sample_chunk``.
 
 Input validation and the split into numeric and categorical columns happen here, once, via
 :func:`synthaug.encoding.encode_X_y` and :class:`synthaug.encoding.TableCodec`.
@@ -53,8 +60,11 @@ class BaseGenerator(BaseEstimator, metaclass=ABCMeta):
         Rows per random stream. Cheap generators use large chunks; costly ones (neural,
         LLM) small ones, since a partial last chunk is still drawn whole.
     multiclass_native : bool
-        True for generators that model every class at once (fit with
-        ``target_class=None``, then ``sample(n, target_class=c)``).
+        True for generators that model every class at once: ``fit`` learns all classes
+        (a ``target_class`` given to it only becomes the default class of ``sample``), and
+        ``sample(n, target_class=c)`` draws class ``c``. Such a subclass implements
+        ``_sample_chunk(rng, size, target_class)``. :class:`~synthaug.sampler.Oversampler`
+        and the size searches fit it once for all classes instead of once per class.
     handles_categorical : {"encoded", "native"}
         "encoded": categorical columns come as codes through the shared codec.
     """
@@ -86,13 +96,17 @@ class BaseGenerator(BaseEstimator, metaclass=ABCMeta):
         codec, X_num, X_cat, y_arr = encode_X_y(X, y, categorical_features=categorical_features)
         return self._fit_encoded(codec, X_num, X_cat, y_arr, target_class)
 
-    def sample(self, n: int, *, random_state: Any = None) -> Any:
+    def sample(self, n: int, *, target_class: Any = None, random_state: Any = None) -> Any:
         """Draw exactly ``n`` new rows of the target class.
 
         Parameters
         ----------
         n : int
             Number of rows, ``n >= 0``.
+        target_class : label, optional
+            The class to draw. A multiclass-native generator draws any class it was fitted
+            on (default: the ``target_class`` given to ``fit``, which must then have been
+            given); any other generator only the class it was fitted for.
         random_state : None, int or numpy Generator, optional
             Seed of this draw; defaults to the generator's own ``random_state``. The same
             seed gives the same rows, and a smaller ``n`` gives a prefix of a larger one.
@@ -102,7 +116,8 @@ class BaseGenerator(BaseEstimator, metaclass=ABCMeta):
         ndarray or DataFrame of shape (n, n_features)
             In the format of the ``X`` given to ``fit``.
         """
-        X_num, X_cat = self.sample_encoded(n, random_state=random_state)
+        X_num, X_cat = self.sample_encoded(n, target_class=target_class,
+                                           random_state=random_state)
         return self.codec_.decode(X_num, X_cat)
 
     # ------------------------------------------------------------------ internal API
@@ -128,7 +143,7 @@ class BaseGenerator(BaseEstimator, metaclass=ABCMeta):
         self.is_fitted_ = True
         return self
 
-    def sample_encoded(self, n: int, *, random_state: Any = None,
+    def sample_encoded(self, n: int, *, target_class: Any = None, random_state: Any = None,
                        out_num: np.ndarray | None = None,
                        out_cat: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Draw ``n`` rows in the encoded space (float numeric part, categorical codes).
@@ -142,19 +157,52 @@ class BaseGenerator(BaseEstimator, metaclass=ABCMeta):
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
             raise InvalidParameterError(f"n must be an integer >= 0, got {n!r}.")
         n = int(n)
+        label = self._sample_class(target_class)
         seed = random_state if random_state is not None else getattr(self, "random_state", None)
         entropy = to_entropy(seed)
+        if self.multiclass_native:  # one stream per class: each class is prefix-consistent
+            position = int(np.flatnonzero(self.classes_ == label)[0])
+            entropy = int(np.random.SeedSequence([entropy, position]).generate_state(
+                1, np.uint64)[0])
+
+            def draw(rng: np.random.Generator, size: int) -> tuple[np.ndarray, np.ndarray]:
+                return self._sample_chunk(rng, size, label)
+        else:
+            draw = self._sample_chunk
         if out_num is None:
             out_num = np.empty((n, self.codec_.n_numeric), dtype=np.float64)
         if out_cat is None:
             out_cat = np.empty((n, self.codec_.n_categorical), dtype=np.int64)
         for start, stop, rng in chunk_streams(entropy, n, self.chunk_size):
-            num, cat = self._sample_chunk(rng, self.chunk_size)
+            num, cat = draw(rng, self.chunk_size)
             m = stop - start
             out_num[start:stop] = num[:m]
             if out_cat.shape[1]:
                 out_cat[start:stop] = cat[:m]
         return out_num, out_cat
+
+    def _sample_class(self, target_class: Any) -> Any:
+        """The class ``sample`` draws: ``target_class`` checked against what was fitted."""
+        if target_class is not None:
+            target_class = plain_label(target_class)
+        if not self.multiclass_native:
+            if target_class is not None and target_class != self.target_class_:
+                raise InvalidParameterError(
+                    f"{type(self).__name__} was fitted to make rows of class "
+                    f"{self.target_class_!r} and cannot draw class {target_class!r}; fit it "
+                    f"again with target_class={target_class!r}.")
+            return self.target_class_
+        label = self.target_class_ if target_class is None else target_class
+        known = self.classes_.tolist()
+        if label is None:
+            raise InvalidParameterError(
+                f"{type(self).__name__} models every class; name the one to draw: "
+                f"sample(n, target_class=c) with c in {known}.")
+        if label not in set(known):
+            raise InvalidParameterError(
+                f"target_class={label!r} is not a class {type(self).__name__} was fitted on "
+                f"({known}).")
+        return label
 
     # ------------------------------------------------------------------ memory
     def memory_estimate(self, n_rows: int, n_features: int, n_target: int) -> int:
@@ -180,9 +228,10 @@ class BaseGenerator(BaseEstimator, metaclass=ABCMeta):
         """Learn from validated, encoded data (see the class docstring)."""
 
     @abstractmethod
-    def _sample_chunk(self, rng: np.random.Generator, size: int
+    def _sample_chunk(self, rng: np.random.Generator, size: int, *args: Any
                       ) -> tuple[np.ndarray, np.ndarray]:
-        """Exactly ``size`` new rows ``(numeric, codes)``, drawn from ``rng`` alone."""
+        """Exactly ``size`` new rows ``(numeric, codes)``, drawn from ``rng`` alone (a
+        multiclass-native generator gets the class to draw as a third argument)."""
 
     def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
         tags = super().__sklearn_tags__()

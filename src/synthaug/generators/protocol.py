@@ -9,6 +9,10 @@ The protocol is small. A generator is a scikit-learn estimator (``get_params`` /
 * ``sample(n, *, random_state)`` that returns exactly ``n`` rows in the format of the ``X``
   given to ``fit`` (an array of the same width, or a DataFrame with the same columns).
 
+A generator that models every class in one fit says so with a class attribute
+``multiclass_native = True``; it is then fitted once with ``target_class=None`` and drawn
+per class with ``sample(n, *, target_class, random_state)``.
+
 A wrapper around another library's tabular synthesiser fits in a dozen lines. Prefix
 consistency (a smaller ``n`` with the same seed gives a prefix of a larger sample) is the
 author's promise; :func:`synthaug.checks.check_generator` tests it, with the rest of the
@@ -31,7 +35,7 @@ from synthaug.encoding import TableCodec
 from synthaug.exceptions import InvalidInputError, InvalidParameterError, NotFittedError
 from synthaug.generators.base import BaseGenerator
 
-__all__ = ["as_encoded", "check_generator_interface", "encode_rows"]
+__all__ = ["as_encoded", "check_generator_interface", "encode_rows", "is_multiclass_native"]
 
 _METHODS = ("fit", "sample", "get_params", "set_params")
 
@@ -86,6 +90,12 @@ def encode_rows(codec: TableCodec, rows: Any, n: int, who: str
     return num, cat
 
 
+def is_multiclass_native(generator: Any) -> bool:
+    """Whether ``generator`` (or the user's generator inside an adapter) models every class
+    in one fit (its ``multiclass_native`` attribute)."""
+    return bool(getattr(unwrap(generator), "multiclass_native", False))
+
+
 class _ForeignGenerator:
     """A protocol generator seen through the shared encoding (see :func:`as_encoded`)."""
 
@@ -100,14 +110,22 @@ class _ForeignGenerator:
             self.generator = fitted
         return self
 
-    def sample_encoded(self, n: int, *, random_state: Any = None,
+    def sample_encoded(self, n: int, *, target_class: Any = None, random_state: Any = None,
                        out_num: np.ndarray | None = None,
                        out_cat: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         if not hasattr(self, "codec_"):
             raise NotFittedError("This generator is not fitted yet; call fit first.")
         who = type(self.generator).__name__
-        num, cat = encode_rows(self.codec_, self.generator.sample(n, random_state=random_state),
-                               n, who)
+        if target_class is None:
+            rows = self.generator.sample(n, random_state=random_state)
+        elif is_multiclass_native(self.generator):
+            rows = self.generator.sample(n, target_class=target_class,
+                                         random_state=random_state)
+        else:
+            raise InvalidParameterError(
+                f"{who} is not multiclass-native (no multiclass_native = True), so it draws "
+                "only the class it was fitted for; fit it once per class instead.")
+        num, cat = encode_rows(self.codec_, rows, n, who)
         if out_num is not None:
             out_num[:] = num
             num = out_num

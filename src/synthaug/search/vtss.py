@@ -41,6 +41,7 @@ from synthaug.exceptions import (
     NotFittedError,
     SynthaugWarning,
 )
+from synthaug.generators.protocol import is_multiclass_native
 from synthaug.limits import check_memory
 from synthaug.metrics import balanced_log_loss
 from synthaug.sampler import Oversampler
@@ -90,7 +91,8 @@ def _fold_losses(estimator: Any, generator: Any, X: np.ndarray, y: np.ndarray,
     """Balanced validation log loss of every candidate on one fold; also the sizes.
 
     Each class below the largest gets one synthetic pool of its largest candidate size
-    (the generator fitted on the fold's training part, that class as the target), and every
+    (the generator fitted on the fold's training part, that class as the target; a
+    multiclass-native generator is fitted once for all classes), and every
     candidate takes nested prefixes of the pools; sizes come from the one resolver
     (:func:`synthaug.sizing.counts.resolve_counts`) on the fold's own labels.
     """
@@ -101,10 +103,16 @@ def _fold_losses(estimator: Any, generator: Any, X: np.ndarray, y: np.ndarray,
         for c, n in counts.items():
             largest[c] = max(largest.get(c, 0), n)
     pools: dict[Any, np.ndarray] = {}
+    native = is_multiclass_native(generator)
+    shared = clone(generator).fit(X_tr, y_tr, target_class=None) if native else None
     for j, c in enumerate(c for c in class_roles(y_tr).labels if c in largest):
-        gen = clone(generator).fit(X_tr, y_tr, target_class=c)
-        pools[c] = np.asarray(gen.sample(largest[c], random_state=_class_seed(seed, j)),
-                              dtype=np.float64)
+        if shared is None:
+            rows = clone(generator).fit(X_tr, y_tr, target_class=c).sample(
+                largest[c], random_state=_class_seed(seed, j))
+        else:   # one fit models every class
+            rows = shared.sample(largest[c], target_class=c,
+                                 random_state=_class_seed(seed, j))
+        pools[c] = np.asarray(rows, dtype=np.float64)
     sizes = np.array([sum(counts.values()) for counts in wanted], dtype=int)
     est = clone(estimator)
     if warm_start:
