@@ -21,6 +21,7 @@ __all__ = [
     "SamplingStrategyError",
     "SynthaugError",
     "SynthaugWarning",
+    "TrainingDivergedError",
     "UnknownColumnError",
     "UnknownMethodError",
 ]
@@ -75,6 +76,11 @@ class NotFittedError(SynthaugError, _SklearnNotFittedError):
 
 class MissingDependencyError(SynthaugError, ImportError):
     """An optional dependency (torch, transformers, dask) is needed but not installed."""
+
+
+class TrainingDivergedError(SynthaugError, ValueError):
+    """A neural network's training produced NaN or infinite values (the message names the
+    epoch and the likely cause, usually the learning rate)."""
 
 
 class SynthaugWarning(UserWarning):

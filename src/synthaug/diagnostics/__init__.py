@@ -3,9 +3,12 @@
 * :func:`symmetry_test`: the local-symmetry Wald test (is imbalance biasing the fit?);
 * :func:`generator_quality`: the cross-fitted generator-quality score and bias ``g_psi``;
 * :func:`alignment` and :func:`theory_target`: the direction of the generator's bias
-  against the intrinsic shift, and the closed-form bias-cancelling size.
+  against the intrinsic shift, and the closed-form bias-cancelling size;
+* :func:`fidelity`, :func:`mmd2`, :func:`knn_precision_recall`: how close a generator's
+  rows are to held-out real rows of the class (any generator).
 """
 
+from synthaug.diagnostics.fidelity import Fidelity, fidelity, knn_precision_recall, mmd2
 from synthaug.diagnostics.quality import (
     GeneratorQuality,
     alignment,
@@ -17,12 +20,16 @@ from synthaug.diagnostics.symmetry import SymmetryTest, balanced_pilot_fit, symm
 
 __all__ = [
     "SUPPORTED",
+    "Fidelity",
     "GeneratorQuality",
     "ScoreModel",
     "SymmetryTest",
     "alignment",
     "balanced_pilot_fit",
+    "fidelity",
     "generator_quality",
+    "knn_precision_recall",
+    "mmd2",
     "score_model",
     "symmetry_test",
     "theory_target",
