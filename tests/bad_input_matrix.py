@@ -198,7 +198,15 @@ def _sampler_run(make: Callable[[], Any]) -> Callable[[Any, Any], dict[str, Any]
 
 def _generator_run(make: Callable[[], Any]) -> Callable[[Any, Any], dict[str, Any]]:
     def run(X: Any, y: Any) -> dict[str, Any]:
-        rows = make().fit(X, y).sample(20, random_state=0)
+        gen = make().fit(X, y)
+        if getattr(gen, "multiclass_native", False):   # fitted for every class: name one
+            from synthaug._labels import class_roles
+            from synthaug._validation import check_target
+
+            rows = gen.sample(20, target_class=class_roles(check_target(y)).minority,
+                              random_state=0)
+        else:
+            rows = gen.sample(20, random_state=0)
         problems = []
         if np.shape(rows) != (20, np.shape(X)[1]):
             problems.append(f"sample(20) gave shape {np.shape(rows)}")
@@ -321,11 +329,28 @@ def _kotaro() -> Any:
     return KOTARO(random_state=0)
 
 
+#: Settings that keep the neural generators' fits short in the matrix (by class name).
+_FAST = {"LEOCVAEGenerator": {"max_epochs": 20}}
+#: Samplers and generators that model numeric columns only (categorical ones are refused).
+_NUMERIC_ONLY = {"LEOCVAE", "LEOCVAEGenerator"}
+#: A numeric-only generator's rows are real numbers, which a boolean column cannot hold:
+#: it must refuse a nullable boolean column by name (other estimators read it as 0/1).
+_GENERATED_NUMBERS = {"nullable boolean column": ("error", ("boolean", "categorical"))}
+
+
 def _entry_points() -> list[EntryPoint]:
     from sklearn.linear_model import LogisticRegression
 
-    from synthaug import ADASYN, GKSMOTE, SMOTE, BorderlineSMOTE, Oversampler, RandomOverSampler
-    from synthaug.correction import BiasCorrectedClassifier
+    from synthaug import (
+        ADASYN,
+        GKSMOTE,
+        LEOCVAE,
+        SMOTE,
+        BorderlineSMOTE,
+        Oversampler,
+        RandomOverSampler,
+    )
+    from synthaug.correction import BiasCorrectedClassifier, BiasCorrectedTorchClassifier
     from synthaug.generators import GaussianGenerator, JitterGenerator, SMOTEGenerator
     from synthaug.registry import GENERATORS
     from synthaug.search import TGVTSS, VTSS
@@ -336,14 +361,20 @@ def _entry_points() -> list[EntryPoint]:
         "BorderlineSMOTE": lambda: BorderlineSMOTE(random_state=0),
         "ADASYN": lambda: ADASYN(random_state=0),
         "GKSMOTE": lambda: GKSMOTE(random_state=0),
+        "LEOCVAE": lambda: LEOCVAE(max_epochs=20, random_state=0),
         "Oversampler(GaussianGenerator)": lambda: Oversampler(GaussianGenerator(),
                                                               random_state=0),
         "Oversampler(JitterGenerator)": lambda: Oversampler(JitterGenerator(),
                                                             random_state=0),
     }
-    points = [EntryPoint(f"{name}.fit_resample", _sampler_run(make))
+    points = [EntryPoint(f"{name}.fit_resample", _sampler_run(make),
+                         numeric=name in _NUMERIC_ONLY,
+                         overrides=_GENERATED_NUMBERS if name in _NUMERIC_ONLY else {})
               for name, make in samplers.items()]
-    points += [EntryPoint(f"{cls.__name__}.fit + sample", _generator_run(cls))
+    points += [EntryPoint(f"{cls.__name__}.fit + sample", _generator_run(
+                   lambda cls=cls: cls(**_FAST.get(cls.__name__, {}))),
+                   numeric=cls.__name__ in _NUMERIC_ONLY,
+                   overrides=_GENERATED_NUMBERS if cls.__name__ in _NUMERIC_ONLY else {})
                for _, cls in sorted(GENERATORS.items())]
     points += [
         EntryPoint("KOTARO.fit + predict_proba", _classifier_run(_kotaro), numeric=True,
@@ -357,6 +388,11 @@ def _entry_points() -> list[EntryPoint]:
             numeric=True),
         EntryPoint("BiasCorrectedClassifier.fit + predict_proba", _classifier_run(
             lambda: BiasCorrectedClassifier(SMOTEGenerator(), n_splits=3, random_state=0)),
+            numeric=True, binary=True),
+        EntryPoint("BiasCorrectedTorchClassifier.fit + predict_proba", _classifier_run(
+            lambda: BiasCorrectedTorchClassifier(generator=SMOTEGenerator(), n_splits=3,
+                                                 max_epochs=10,
+                                                 random_state=0)),
             numeric=True, binary=True),
         EntryPoint("bias_corrected_ate", _ate_run, numeric=True, binary=True, overrides={
             'labels "no" / "yes"': _NOT_ZERO_ONE, "labels -1 / 7": _NOT_ZERO_ONE,

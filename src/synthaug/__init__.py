@@ -11,6 +11,7 @@ from synthaug._version import __version__
 from synthaug.sampler import (
     ADASYN,
     GKSMOTE,
+    LEOCVAE,
     SMOTE,
     BorderlineSMOTE,
     Oversampler,
@@ -21,6 +22,7 @@ from synthaug.sizing import Gamma, resolve_counts
 __all__ = [
     "ADASYN",
     "GKSMOTE",
+    "LEOCVAE",
     "SMOTE",
     "BorderlineSMOTE",
     "Gamma",

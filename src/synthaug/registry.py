@@ -31,6 +31,7 @@ from synthaug.generators import (
     GaussianGenerator,
     GKSMOTEGenerator,
     JitterGenerator,
+    LEOCVAEGenerator,
     RandomGenerator,
     SMOTEGenerator,
 )
@@ -50,6 +51,7 @@ GENERATORS: dict[str, type[BaseGenerator]] = {
     "gaussian": GaussianGenerator,
     "jitter": JitterGenerator,
     "gksmote": GKSMOTEGenerator,
+    "leo-cvae": LEOCVAEGenerator,
 }
 
 _ALIASES = {
@@ -62,12 +64,15 @@ _ALIASES = {
     "borderline-2": "borderline-smote",
     "bsmote": "borderline-smote",
     "gk-smote": "gksmote",
+    "leocvae": "leo-cvae",
 }
 
 
 #: Optional modules a generator needs: ``{name: [(module, how to install it), ...]}``.
 #: The bench checks them once, before any task runs.
-REQUIREMENTS: dict[str, list[tuple[str, str]]] = {}
+_TORCH = [("torch", 'pip install torch==2.13.0 (CPU wheel), then pip install "synthaug[torch]"'),
+          ("safetensors", 'pip install "synthaug[torch]"')]
+REQUIREMENTS: dict[str, list[tuple[str, str]]] = {"leo-cvae": _TORCH}
 
 
 def check_requirements(name: str) -> None:

@@ -33,10 +33,11 @@ from synthaug.generators import (
     ADASYNGenerator,
     BorderlineSMOTEGenerator,
     GKSMOTEGenerator,
+    LEOCVAEGenerator,
     RandomGenerator,
     SMOTEGenerator,
 )
-from synthaug.generators.base import BaseGenerator
+from synthaug.generators.base import BaseGenerator, categorical_setting
 from synthaug.generators.protocol import (
     as_encoded,
     check_generator_interface,
@@ -165,10 +166,12 @@ class Oversampler(BaseOverSampler):
             In the types of ``X`` and ``y`` (see the module docstring).
         """
         labels = _one_hot_labels(y)
-        codec, X_num, X_cat, y_arr = encode_X_y(
-            X, y if labels is None else labels, categorical_features=self.categorical_features)
-        counts = resolve_counts(y_arr, self.sampling_strategy)
         prototype = self._make_generator()
+        codec, X_num, X_cat, y_arr = encode_X_y(
+            X, y if labels is None else labels,
+            categorical_features=categorical_setting(unwrap(prototype),
+                                                     self.categorical_features))
+        counts = resolve_counts(y_arr, self.sampling_strategy)
         n, d = len(y_arr), codec.n_features_in_
         check_memory(self._estimate(prototype, y_arr, d, counts),
                      what=f"{type(self).__name__} on {n:,} x {d} rows adding "
@@ -432,4 +435,51 @@ class GKSMOTE(_NamedOversampler):
         self.bandwidth = bandwidth
         self.noise_threshold = noise_threshold
         self.fallback = fallback
+        super().__init__(None, sampling_strategy, categorical_features, random_state)
+
+
+class LEOCVAE(_NamedOversampler):
+    """LEO-CVAE: oversampling with a conditional VAE whose loss is weighted, and whose seeds
+    are drawn, by the local entropy of the class labels (needs torch). One network is fitted
+    for every class.
+
+    Parameters
+    ----------
+    k_neighbors : int, default=15
+    gamma : float, default=2.5
+    beta : float, default=4.0
+    kl_floor : float, default=0.1
+    max_epochs : int, default=500
+    patience : int, default=25
+    validation_fraction : float, default=0.2
+    scale : bool, default=True
+    sample_from : {"posterior", "prior"}, default="posterior"
+    device : {"auto", "cpu", "cuda"}, default="auto"
+    progress : bool, default=False
+        See :class:`synthaug.generators.LEOCVAEGenerator`.
+    sampling_strategy, categorical_features, random_state
+        See :class:`Oversampler`.
+    """
+
+    _generator_class = LEOCVAEGenerator
+    _generator_params = ("k_neighbors", "gamma", "beta", "kl_floor", "max_epochs", "patience",
+                         "validation_fraction", "scale", "sample_from", "device", "progress")
+
+    def __init__(self, k_neighbors: int = 15, gamma: float = 2.5, beta: float = 4.0,
+                 kl_floor: float = 0.1, max_epochs: int = 500, patience: int = 25,
+                 validation_fraction: float = 0.2, scale: bool = True,
+                 sample_from: str = "posterior", device: str = "auto",
+                 progress: bool = False, *, sampling_strategy: Any = "auto",
+                 categorical_features: Any = "auto", random_state: Any = None) -> None:
+        self.k_neighbors = k_neighbors
+        self.gamma = gamma
+        self.beta = beta
+        self.kl_floor = kl_floor
+        self.max_epochs = max_epochs
+        self.patience = patience
+        self.validation_fraction = validation_fraction
+        self.scale = scale
+        self.sample_from = sample_from
+        self.device = device
+        self.progress = progress
         super().__init__(None, sampling_strategy, categorical_features, random_state)

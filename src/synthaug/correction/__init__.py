@@ -11,14 +11,19 @@ Data Synthesis for Imbalanced Learning" (arXiv 2510.26046); see ``docs/bias_corr
 * :mod:`synthaug.correction.ate`: :func:`bias_corrected_ate`, the average treatment effect
   with a small arm whose outcome model is fitted on synthetic units and bias-corrected;
 * :mod:`synthaug.correction.multitask`: :class:`MultiTaskBiasCorrected`, one corrected model
-  per task with the bias estimated on the majority classes of several tasks.
+  per task with the bias estimated on the majority classes of several tasks;
+* :mod:`synthaug.correction.neural`: :class:`BiasCorrectedTorchClassifier`, the same
+  correction for any differentiable binary classifier written in PyTorch (torch is loaded
+  only by ``fit``).
 """
 
 from synthaug.correction.ate import ATEResult, bias_corrected_ate
 from synthaug.correction.classifier import BiasCorrectedClassifier
 from synthaug.correction.multitask import MultiTaskBiasCorrected
+from synthaug.correction.neural import BiasCorrectedTorchClassifier
 from synthaug.correction.objective import CorrectedObjective, PointSet
 from synthaug.correction.transfer import TRANSFERS
 
-__all__ = ["TRANSFERS", "ATEResult", "BiasCorrectedClassifier", "CorrectedObjective",
-           "MultiTaskBiasCorrected", "PointSet", "bias_corrected_ate"]
+__all__ = ["TRANSFERS", "ATEResult", "BiasCorrectedClassifier",
+           "BiasCorrectedTorchClassifier", "CorrectedObjective", "MultiTaskBiasCorrected",
+           "PointSet", "bias_corrected_ate"]

@@ -2,13 +2,15 @@
 
 Every generator follows one protocol (:class:`BaseGenerator`): ``fit(X, y, target_class=c)``
 once, then ``sample(n, random_state=s)`` any number of times, each sample a prefix of every
-larger one drawn with the same seed.
+larger one drawn with the same seed. The neural generators (:class:`LEOCVAEGenerator`) need
+torch, which they import only when fitted.
 """
 
 from synthaug.generators.base import BaseGenerator
 from synthaug.generators.bootstrap import JitterGenerator, RandomGenerator
 from synthaug.generators.gaussian import GaussianGenerator
 from synthaug.generators.gksmote import GKSMOTEGenerator
+from synthaug.generators.leo_cvae import LEOCVAEGenerator
 from synthaug.generators.simulation import (
     OracleGenerator,
     SemiOracleGenerator,
@@ -27,6 +29,7 @@ __all__ = [
     "GKSMOTEGenerator",
     "GaussianGenerator",
     "JitterGenerator",
+    "LEOCVAEGenerator",
     "OracleGenerator",
     "RandomGenerator",
     "SMOTEGenerator",

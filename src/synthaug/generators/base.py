@@ -34,13 +34,24 @@ from synthaug._random import chunk_streams, to_entropy
 from synthaug.encoding import TableCodec, encode_X_y
 from synthaug.exceptions import InvalidInputError, InvalidParameterError, NotFittedError
 
-__all__ = ["BaseGenerator", "default_target_class"]
+__all__ = ["BaseGenerator", "categorical_setting", "default_target_class"]
 
 
 def default_target_class(y: np.ndarray) -> Any:
     """The class a generator models when none is named: the minority of
     :func:`synthaug._labels.class_roles` (the smallest class; ties: the last label)."""
     return class_roles(y).minority
+
+
+def categorical_setting(generator: Any, categorical_features: Any) -> Any:
+    """The ``categorical_features`` to encode a table with for ``generator``: ``"auto"``
+    means no categorical columns for a numeric-only generator (``handles_categorical =
+    "none"``), so number-like columns are read as numbers rather than as categories it
+    would refuse."""
+    if isinstance(categorical_features, str) and categorical_features == "auto" and getattr(
+            generator, "handles_categorical", "encoded") == "none":
+        return None
+    return categorical_features
 
 
 class BaseGenerator(BaseEstimator, metaclass=ABCMeta):
@@ -65,8 +76,11 @@ class BaseGenerator(BaseEstimator, metaclass=ABCMeta):
         ``sample(n, target_class=c)`` draws class ``c``. Such a subclass implements
         ``_sample_chunk(rng, size, target_class)``. :class:`~synthaug.sampler.Oversampler`
         and the size searches fit it once for all classes instead of once per class.
-    handles_categorical : {"encoded", "native"}
-        "encoded": categorical columns come as codes through the shared codec.
+    handles_categorical : {"encoded", "none"}
+        "encoded": categorical columns come as codes through the shared codec. "none": the
+        generator models numeric columns only; with ``categorical_features="auto"`` every
+        column is read as a number (nullable integers and booleans included), and a text
+        column is refused with a message that names it.
     """
 
     chunk_size: int = 4096
@@ -93,7 +107,8 @@ class BaseGenerator(BaseEstimator, metaclass=ABCMeta):
         -------
         self
         """
-        codec, X_num, X_cat, y_arr = encode_X_y(X, y, categorical_features=categorical_features)
+        codec, X_num, X_cat, y_arr = encode_X_y(
+            X, y, categorical_features=categorical_setting(self, categorical_features))
         return self._fit_encoded(codec, X_num, X_cat, y_arr, target_class)
 
     def sample(self, n: int, *, target_class: Any = None, random_state: Any = None) -> Any:
