@@ -330,7 +330,8 @@ def _kotaro() -> Any:
 
 
 #: Settings that keep the neural generators' fits short in the matrix (by class name).
-_FAST = {"LEOCVAEGenerator": {"max_epochs": 20}}
+_FAST = {"LEOCVAEGenerator": {"max_epochs": 20},
+         "MOMSGenerator": {"max_epochs": 20, "hidden_dims": (8,), "latent_dim": 4}}
 #: Samplers and generators that model numeric columns only (categorical ones are refused).
 _NUMERIC_ONLY = {"LEOCVAE", "LEOCVAEGenerator"}
 #: A numeric-only generator's rows are real numbers, which a boolean column cannot hold:
@@ -345,6 +346,7 @@ def _entry_points() -> list[EntryPoint]:
         ADASYN,
         GKSMOTE,
         LEOCVAE,
+        MOMS,
         SMOTE,
         BorderlineSMOTE,
         Oversampler,
@@ -362,6 +364,7 @@ def _entry_points() -> list[EntryPoint]:
         "ADASYN": lambda: ADASYN(random_state=0),
         "GKSMOTE": lambda: GKSMOTE(random_state=0),
         "LEOCVAE": lambda: LEOCVAE(max_epochs=20, random_state=0),
+        "MOMS": lambda: MOMS(max_epochs=20, hidden_dims=(8,), latent_dim=4, random_state=0),
         "Oversampler(GaussianGenerator)": lambda: Oversampler(GaussianGenerator(),
                                                               random_state=0),
         "Oversampler(JitterGenerator)": lambda: Oversampler(JitterGenerator(),

@@ -16,6 +16,7 @@ from synthaug import (
     ADASYN,
     GKSMOTE,
     LEOCVAE,
+    MOMS,
     SMOTE,
     BorderlineSMOTE,
     Oversampler,
@@ -34,6 +35,7 @@ SAMPLERS = [
     Oversampler(GaussianGenerator(), random_state=0),
     Oversampler(JitterGenerator(), random_state=0),
     LEOCVAE(max_epochs=5, random_state=0),
+    MOMS(max_epochs=3, hidden_dims=(4,), latent_dim=4, random_state=0),
 ]
 
 # scikit-learn's checks fit on tiny data (classes of 2 or 3 rows): the neighbour-based
@@ -47,6 +49,7 @@ SMALL_SAMPLERS = [
     Oversampler(GaussianGenerator(), random_state=0),
     Oversampler(JitterGenerator(), random_state=0),
     LEOCVAE(k_neighbors=1, max_epochs=5, random_state=0),
+    MOMS(k_neighbors=1, max_epochs=3, hidden_dims=(4,), latent_dim=4, random_state=0),
 ]
 
 CLASSIFIERS = [

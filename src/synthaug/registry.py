@@ -32,6 +32,7 @@ from synthaug.generators import (
     GKSMOTEGenerator,
     JitterGenerator,
     LEOCVAEGenerator,
+    MOMSGenerator,
     RandomGenerator,
     SMOTEGenerator,
 )
@@ -52,6 +53,7 @@ GENERATORS: dict[str, type[BaseGenerator]] = {
     "jitter": JitterGenerator,
     "gksmote": GKSMOTEGenerator,
     "leo-cvae": LEOCVAEGenerator,
+    "moms": MOMSGenerator,
 }
 
 _ALIASES = {
@@ -72,7 +74,7 @@ _ALIASES = {
 #: The bench checks them once, before any task runs.
 _TORCH = [("torch", 'pip install torch==2.13.0 (CPU wheel), then pip install "synthaug[torch]"'),
           ("safetensors", 'pip install "synthaug[torch]"')]
-REQUIREMENTS: dict[str, list[tuple[str, str]]] = {"leo-cvae": _TORCH}
+REQUIREMENTS: dict[str, list[tuple[str, str]]] = {"leo-cvae": _TORCH, "moms": _TORCH}
 
 
 def check_requirements(name: str) -> None:

@@ -34,6 +34,7 @@ from synthaug.generators import (
     BorderlineSMOTEGenerator,
     GKSMOTEGenerator,
     LEOCVAEGenerator,
+    MOMSGenerator,
     RandomGenerator,
     SMOTEGenerator,
 )
@@ -483,3 +484,49 @@ class LEOCVAE(_NamedOversampler):
         self.device = device
         self.progress = progress
         super().__init__(None, sampling_strategy, categorical_features, random_state)
+
+
+class MOMS(_NamedOversampler):
+    """MOMS: minority rows as images of majority rows under a map trained with an MMD and a
+    triplet loss (needs torch). One generator per class that receives rows.
+
+    Parameters
+    ----------
+    hidden_dims, latent_dim, lambda_, margin, alpha, k_neighbors, safe_percentile, kernel,
+    max_epochs, patience, lr, batch_size, device, progress
+        See :class:`synthaug.generators.MOMSGenerator`.
+    sampling_strategy, categorical_features, random_state
+        See :class:`Oversampler`.
+    """
+
+    _generator_class = MOMSGenerator
+    _generator_params = ("hidden_dims", "latent_dim", "lambda_", "margin", "alpha",
+                         "k_neighbors", "safe_percentile", "kernel", "max_epochs",
+                         "patience", "lr", "batch_size", "device", "progress")
+
+    def __init__(self, hidden_dims: Any = "auto", latent_dim: Any = "auto",
+                 lambda_: float = 0.01, margin: float = 1.0, alpha: float = 0.3,
+                 k_neighbors: int = 5, safe_percentile: float = 75.0,
+                 kernel: str = "gaussian", max_epochs: int = 300, patience: int = 30,
+                 lr: float = 1e-3, batch_size: Any = "auto", device: str = "auto",
+                 progress: bool = False, *, sampling_strategy: Any = "auto",
+                 categorical_features: Any = "auto", random_state: Any = None) -> None:
+        self.hidden_dims = hidden_dims
+        self.latent_dim = latent_dim
+        self.lambda_ = lambda_
+        self.margin = margin
+        self.alpha = alpha
+        self.k_neighbors = k_neighbors
+        self.safe_percentile = safe_percentile
+        self.kernel = kernel
+        self.max_epochs = max_epochs
+        self.patience = patience
+        self.lr = lr
+        self.batch_size = batch_size
+        self.device = device
+        self.progress = progress
+        super().__init__(None, sampling_strategy, categorical_features, random_state)
+
+    def __sklearn_is_fitted__(self) -> bool:
+        # the parameter lambda_ ends in "_", which scikit-learn would read as fitted state
+        return hasattr(self, "generators_")

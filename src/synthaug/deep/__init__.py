@@ -5,7 +5,8 @@ Torch is an optional dependency (``pip install "synthaug[torch]"``); this packag
 it only when a function needs it, so ``import synthaug`` works without it.
 
 * :mod:`synthaug.deep.runtime`: :func:`require_torch`, :func:`resolve_device`,
-  :func:`seeded` (deterministic CPU training without touching the global random state).
+  :func:`seeded` (deterministic CPU training without touching the global random state),
+  :func:`torch_threads` (small networks train faster on one thread).
 * :mod:`synthaug.deep.training`: :class:`EarlyStopping` (keeps a copy of the best weights
   and restores them), :func:`train` (the epoch loop: progress bar, history, divergence
   check) and :func:`plot_history`.
@@ -14,8 +15,8 @@ it only when a function needs it, so ``import synthaug`` works without it.
 """
 
 from synthaug.deep.persist import load_fitted, save_fitted
-from synthaug.deep.runtime import require_torch, resolve_device, seeded
+from synthaug.deep.runtime import require_torch, resolve_device, seeded, torch_threads
 from synthaug.deep.training import EarlyStopping, plot_history, train
 
 __all__ = ["EarlyStopping", "load_fitted", "plot_history", "require_torch",
-           "resolve_device", "save_fitted", "seeded", "train"]
+           "resolve_device", "save_fitted", "seeded", "torch_threads", "train"]

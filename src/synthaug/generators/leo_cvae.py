@@ -17,11 +17,10 @@ differences from the reference code, and the measurements.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import math
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +36,7 @@ from synthaug.deep import (
     resolve_device,
     save_fitted,
     seeded,
+    torch_threads,
     train,
 )
 from synthaug.exceptions import (
@@ -228,25 +228,6 @@ class _FlatAdam:
         for p in self.module_params:
             p.data = p.data.clone()
             p.grad = None
-
-
-@contextlib.contextmanager
-def _torch_threads(torch: Any, device: Any) -> Iterator[None]:
-    """Train on one torch thread on the CPU, restoring the setting afterwards.
-
-    The layers are a few dozen units wide and the batches 32 rows: intra-op threads cannot
-    pay for their synchronisation, and on a busy machine they made each step an order of
-    magnitude slower (measured on a busy 2-core machine: 5 ms per step on one thread,
-    58-150 ms on two)."""
-    if getattr(device, "type", "cpu") != "cpu":
-        yield
-        return
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 # --------------------------------------------------------------------------- generator
@@ -484,7 +465,7 @@ class LEOCVAEGenerator(BaseGenerator):
         self._codes = codes
         self._train_rows = train_idx
         self._device = device
-        with seeded(seed, device), _torch_threads(torch, device):
+        with seeded(seed, device), torch_threads(1, device):
             self.module_ = self._train(torch, device, Z, codes, weights, train_idx, val_idx)
         self._rows = torch.as_tensor(Z, dtype=torch.float32, device=device)
 
@@ -619,7 +600,7 @@ class LEOCVAEGenerator(BaseGenerator):
         module.eval()
         onehot = torch.zeros(size, len(self.classes_), dtype=torch.float32, device=device)
         onehot[:, position] = 1.0
-        with torch.no_grad(), _torch_threads(torch, device):
+        with torch.no_grad(), torch_threads(1, device):
             if self.sample_from == "posterior":
                 pool = self._seed_pool(position)
                 seeds = pool[draw_seeds(rng, self.entropies_[pool], self.gamma, size)]
