@@ -311,3 +311,13 @@ def test_size_policy_on_too_small_inner_folds_is_not_applicable():
     assert "fewer than k_neighbors + 1 = 41" in row["error"]
     ok = run_task(Task("iris0", "smote[k_neighbors=3]+vtss-fast", "logreg", 3, 1, 0, 0, 0))
     assert ok["status"] == "ok", ok["error"]
+
+
+def test_a_bad_generator_value_fails_when_the_grid_is_checked():
+    config = BenchConfig(datasets=["ecoli1"], methods=["none", "borderline-2[step='bogus']"],
+                         classifiers=["logreg"])
+    with pytest.raises(InvalidParameterError, match="bogus"):
+        config.validate()
+    with pytest.raises(InvalidParameterError, match="lambda_"):
+        BenchConfig(datasets=["ecoli1"], methods=["moms[lambda_=-1.0]"],
+                    classifiers=["logreg"]).validate()

@@ -166,10 +166,16 @@ class MethodSpec:
         UnknownMethodError
             When the peer library has no sampler of that name.
         InvalidParameterError
-            When the peer's sampler takes no parameter of a given name.
+            When the peer's sampler takes no parameter of a given name, or a synthaug
+            generator's parameter has a value it refuses.
         """
         if self.kind == "synthaug":
             check_requirements(self.generator)
+            # values, not only names: "borderline-2[step=bogus]" fails here, not in every task
+            check = getattr(make_generator(self.generator, **self.params), "_check_params",
+                            None)
+            if callable(check):
+                check()
         elif self.kind in ("imblearn", "sv"):
             cls = peer_class(self.kind, self.generator.split(":", 1)[1])
             _check_peer_params(cls, self.generator, self.params)
