@@ -137,3 +137,20 @@ def test_vtss_fits_a_native_generator_once_per_fold():
     # the refit's sampler holds one generator for both classes
     generators = search.best_sampler_.generators_ if search.best_gamma_ > 0 else {}
     assert len({id(g) for g in generators.values()}) <= 1
+
+
+def test_memory_estimate_counts_a_native_generator_once():
+    _, y = three_classes()
+
+    class Sized(ClassMeans):
+        def memory_estimate(self, n_rows, n_features, n_target):
+            return 1000 * n_target
+
+    class SizedPerClass(GaussianGenerator):
+        def memory_estimate(self, n_rows, n_features, n_target):
+            return 1000 * n_target
+
+    output = (len(y) + 140 + 175) * 3 * 8 + (len(y) + 140 + 175) * 9
+    # classes 1 and 2 (60 and 25 rows) receive rows: the largest once, or both
+    assert Oversampler(Sized()).memory_estimate(y, 3) == output + 1000 * 60
+    assert Oversampler(SizedPerClass()).memory_estimate(y, 3) == output + 1000 * (60 + 25)

@@ -129,7 +129,8 @@ class Oversampler(BaseOverSampler):
     def memory_estimate(self, y: Any, n_features: int) -> int:
         """Peak bytes that ``fit_resample`` needs beyond its input, for labels ``y`` and
         ``n_features`` columns: the output plus each class generator's working memory
-        (:meth:`BaseGenerator.memory_estimate`). ``fit_resample`` refuses up front, with
+        (:meth:`BaseGenerator.memory_estimate`; once for a multiclass-native generator).
+        ``fit_resample`` refuses up front, with
         :class:`~synthaug.exceptions.MemoryLimitError`, when this exceeds the memory
         available (see :mod:`synthaug.limits`)."""
         y_arr = np.asarray(y)
@@ -144,7 +145,10 @@ class Oversampler(BaseOverSampler):
         output = (len(y) + total) * n_features * 8 + (len(y) + total) * 9  # X, y and mask
         work = 0
         if hasattr(generator, "memory_estimate"):
-            work = sum(generator.memory_estimate(len(y), n_features, sizes[c]) for c in counts)
+            each = [generator.memory_estimate(len(y), n_features, sizes[c]) for c in counts]
+            # one generator per class, all kept; a multiclass-native one is fitted once
+            work = (max(each, default=0) if is_multiclass_native(generator)
+                    else sum(each))
         return int(output + work)
 
     def fit(self, X: Any, y: Any) -> Oversampler:

@@ -623,9 +623,9 @@ class LEOCVAEGenerator(BaseGenerator):
 
         Counts the standardised copy and the float32 tensors of the rows, the neighbour
         search of the entropies (its lists and the float32 blocks of the exact search), the
-        network with its gradients and Adam's two moments, and one chunk of samples. The
-        whole fit is counted for each class :class:`~synthaug.sampler.Oversampler` fills,
-        although it fits once, so the bound is loose by that factor.
+        network with its gradients and Adam's two moments, and one chunk of samples.
+        :class:`~synthaug.sampler.Oversampler` counts it once (the generator is
+        multiclass-native: one fit for every class).
         """
         k = int(self.k_neighbors) if isinstance(self.k_neighbors, (int, np.integer)) else 15
         rows = n_rows * n_features * (8 + 3 * 4) + n_rows * 8 * 6   # Z, tensors, weights
