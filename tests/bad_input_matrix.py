@@ -332,8 +332,6 @@ def _kotaro() -> Any:
 #: Settings that keep the neural generators' fits short in the matrix (by class name).
 _FAST = {"LEOCVAEGenerator": {"max_epochs": 20},
          "MOMSGenerator": {"max_epochs": 20, "hidden_dims": (8,), "latent_dim": 4}}
-#: Samplers and generators that model numeric columns only (categorical ones are refused).
-_NUMERIC_ONLY = {"LEOCVAE", "LEOCVAEGenerator"}
 #: A numeric-only generator's rows are real numbers, which a boolean column cannot hold:
 #: it must refuse a nullable boolean column by name (other estimators read it as 0/1).
 _GENERATED_NUMBERS = {"nullable boolean column": ("error", ("boolean", "categorical"))}
@@ -370,14 +368,19 @@ def _entry_points() -> list[EntryPoint]:
         "Oversampler(JitterGenerator)": lambda: Oversampler(JitterGenerator(),
                                                             random_state=0),
     }
+    def numeric_only(generator: Any) -> bool:
+        # the generator's own tag (handles_categorical = "none"), not a list of names
+        return getattr(generator, "handles_categorical", "encoded") == "none"
+
     points = [EntryPoint(f"{name}.fit_resample", _sampler_run(make),
-                         numeric=name in _NUMERIC_ONLY,
-                         overrides=_GENERATED_NUMBERS if name in _NUMERIC_ONLY else {})
+                         numeric=numeric_only(make()._make_generator()),
+                         overrides=_GENERATED_NUMBERS
+                         if numeric_only(make()._make_generator()) else {})
               for name, make in samplers.items()]
     points += [EntryPoint(f"{cls.__name__}.fit + sample", _generator_run(
                    lambda cls=cls: cls(**_FAST.get(cls.__name__, {}))),
-                   numeric=cls.__name__ in _NUMERIC_ONLY,
-                   overrides=_GENERATED_NUMBERS if cls.__name__ in _NUMERIC_ONLY else {})
+                   numeric=numeric_only(cls),
+                   overrides=_GENERATED_NUMBERS if numeric_only(cls) else {})
                for _, cls in sorted(GENERATORS.items())]
     points += [
         EntryPoint("KOTARO.fit + predict_proba", _classifier_run(_kotaro), numeric=True,

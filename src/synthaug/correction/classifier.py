@@ -97,6 +97,20 @@ def _positive_real(name: str, value: Any, *, allow_zero: bool = False) -> float:
     return float(value)
 
 
+def check_predict_input(estimator: Any, X: Any, *, fitted: str) -> np.ndarray:
+    """``X`` as a float matrix for ``estimator``'s predictions: the estimator must be
+    fitted (have the attribute ``fitted``) and ``X`` have the columns it was fitted on."""
+    name = type(estimator).__name__
+    if not hasattr(estimator, fitted):
+        raise NotFittedError(f"This {name} is not fitted yet; call fit first.")
+    arr = check_matrix(X, what=name)
+    if arr.shape[1] != estimator.n_features_in_:
+        raise InvalidInputError(
+            f"X has {arr.shape[1]} features, but {name} is expecting "
+            f"{estimator.n_features_in_} features as input.")
+    return arr
+
+
 class BiasCorrectedClassifier(ClassifierMixin, BaseEstimator):
     """Linear classifier on real plus synthetic minority rows, bias-corrected (experimental).
 
@@ -494,15 +508,7 @@ class BiasCorrectedClassifier(ClassifierMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ predict
     def _check_X(self, X: Any) -> np.ndarray:
-        if not hasattr(self, "coef_"):
-            raise NotFittedError(f"This {type(self).__name__} is not fitted yet; call fit "
-                                 "first.")
-        arr = check_matrix(X, what=type(self).__name__)
-        if arr.shape[1] != self.n_features_in_:
-            raise InvalidInputError(
-                f"X has {arr.shape[1]} features, but {type(self).__name__} is expecting "
-                f"{self.n_features_in_} features as input.")
-        return arr
+        return check_predict_input(self, X, fitted="coef_")
 
     def _score(self, X: Any) -> np.ndarray:
         return self._check_X(X) @ self.coef_[0] + self.intercept_[0]

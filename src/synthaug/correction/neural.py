@@ -39,22 +39,21 @@ from sklearn.exceptions import ConvergenceWarning
 
 from synthaug._labels import class_roles
 from synthaug._random import to_entropy
-from synthaug._validation import check_matrix, check_numeric_X_y
+from synthaug._validation import check_numeric_X_y
 from synthaug.correction.classifier import (
     BiasCorrectedClassifier,
     _one_of,
     _positive_int,
     _positive_real,
     _seed,
+    check_predict_input,
 )
 from synthaug.correction.objective import MAX_HALVINGS
 from synthaug.correction.transfer import MajoritySplits
 from synthaug.deep.runtime import DEVICES, require_torch, resolve_device, seeded
 from synthaug.encoding import TableCodec
 from synthaug.exceptions import (
-    InvalidInputError,
     InvalidParameterError,
-    NotFittedError,
     SynthaugWarning,
     TrainingDivergedError,
 )
@@ -576,14 +575,7 @@ class BiasCorrectedTorchClassifier(ClassifierMixin, BaseEstimator):
     # ------------------------------------------------------------------ predict
     def decision_function(self, X: Any) -> np.ndarray:
         """The module's logits (positive: ``classes_[1]``), shape (n_samples,)."""
-        if not hasattr(self, "module_"):
-            raise NotFittedError(f"This {type(self).__name__} is not fitted yet; call fit "
-                                 "first.")
-        arr = check_matrix(X, what=type(self).__name__)
-        if arr.shape[1] != self.n_features_in_:
-            raise InvalidInputError(
-                f"X has {arr.shape[1]} features, but {type(self).__name__} is expecting "
-                f"{self.n_features_in_} features as input.")
+        arr = check_predict_input(self, X, fitted="module_")
         torch = require_torch("BiasCorrectedTorchClassifier")
         param = next(self.module_.parameters())
         self.module_.eval()
