@@ -329,6 +329,12 @@ def _kotaro() -> Any:
     return KOTARO(random_state=0)
 
 
+def _imbalanced_mlp() -> Any:
+    from synthaug.classifiers import ImbalancedMLPClassifier
+
+    return ImbalancedMLPClassifier(hidden_layer_sizes=(16,), max_epochs=10, random_state=0)
+
+
 #: Settings that keep the neural generators' fits short in the matrix (by class name).
 _FAST = {"LEOCVAEGenerator": {"max_epochs": 20},
          "MOMSGenerator": {"max_epochs": 20, "hidden_dims": (8,), "latent_dim": 4}}
@@ -400,6 +406,8 @@ def _entry_points() -> list[EntryPoint]:
                                                  max_epochs=10,
                                                  random_state=0)),
             numeric=True, binary=True),
+        EntryPoint("ImbalancedMLPClassifier.fit + predict_proba", _classifier_run(
+            lambda: _imbalanced_mlp()), numeric=True),
         EntryPoint("bias_corrected_ate", _ate_run, numeric=True, binary=True, overrides={
             'labels "no" / "yes"': _NOT_ZERO_ONE, "labels -1 / 7": _NOT_ZERO_ONE,
             "three classes": _NOT_ZERO_ONE, "a single class": ("error", _ARM),

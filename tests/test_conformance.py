@@ -66,6 +66,10 @@ try:  # the torch version joins when torch is installed
     CLASSIFIERS.append(BiasCorrectedTorchClassifier(
         generator=SMOTEGenerator(k_neighbors=1), n_splits=2, pseudo_minority_size=2,
         max_epochs=5, random_state=0))
+    from synthaug.classifiers import ImbalancedMLPClassifier
+
+    CLASSIFIERS.append(ImbalancedMLPClassifier(hidden_layer_sizes=(8,), max_epochs=5,
+                                               random_state=0))
 except ImportError:
     pass
 

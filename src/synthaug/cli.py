@@ -485,7 +485,8 @@ def bench(
     methods: Annotated[str | None, typer.Option(
         help="Comma-separated methods, e.g. 'none,smote[k_neighbors=3]+gamma:1.5'.")] = None,
     classifiers: Annotated[str | None, typer.Option(
-        help="Comma-separated: logreg, knn, tree, hgb, svm, mlp, kotaro or import paths.")] = None,
+        help="Comma-separated: logreg, knn, tree, hgb, svm, mlp, kotaro, imbmlp or import "
+             "paths.")] = None,
     folds: Annotated[int | None, typer.Option(help="Stratified folds.")] = None,
     repeats: Annotated[int | None, typer.Option(help="Repeats of the k-fold split.")] = None,
     random_state: Annotated[int | None, typer.Option(help="Seed of splits and methods.")] = None,

@@ -1,8 +1,10 @@
 """Classifiers of the bench, by short name, and how each takes class weights.
 
 Short names: ``logreg``, ``knn``, ``tree``, ``hgb`` (histogram gradient boosting), ``svm``
-(RBF kernel), ``mlp`` and ``kotaro`` (synthaug's adaptive-bandwidth kernel classifier; with
-the method ``none`` it is KOTARO as a no-synthesis remedy); any scikit-learn classifier is
+(RBF kernel), ``mlp``, ``kotaro`` (synthaug's adaptive-bandwidth kernel classifier; with
+the method ``none`` it is KOTARO as a no-synthesis remedy) and ``imbmlp`` (synthaug's
+imbalance-aware MLP: SAM-A, class-conditional label smoothing, batch size from the
+imbalance ratio; needs torch); any scikit-learn classifier is
 also accepted by import path (``sklearn.ensemble.RandomForestClassifier``).
 """
 
@@ -34,6 +36,7 @@ CLASSIFIERS: dict[str, Callable[[int], Any]] = {
     "mlp": lambda seed: MLPClassifier(hidden_layer_sizes=(64,), max_iter=500,
                                       random_state=seed),
     "kotaro": lambda seed: _kotaro(seed),
+    "imbmlp": lambda seed: _imbalanced_mlp(seed),
 }
 
 
@@ -41,6 +44,14 @@ def _kotaro(seed: int) -> Any:
     from synthaug.classifiers import KOTARO
 
     return KOTARO(random_state=seed)
+
+
+def _imbalanced_mlp(seed: int) -> Any:
+    from synthaug.classifiers import ImbalancedMLPClassifier
+    from synthaug.deep import require_torch
+
+    require_torch('the classifier "imbmlp"')
+    return ImbalancedMLPClassifier(random_state=seed)
 
 
 def make_classifier(name: str, random_state: int = 0) -> Any:
