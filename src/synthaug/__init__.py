@@ -4,10 +4,12 @@ The library keeps three questions apart so that any answer to one combines with 
 to the others: what synthetic rows look like (:mod:`synthaug.generators`), how many to add
 (:mod:`synthaug.sizing`), and how a model is trained with them. Around them: balanced
 metrics (:mod:`synthaug.metrics`), bundled datasets (:mod:`synthaug.datasets`) and a
-command-line tool (``synthaug``).
+command-line tool (``synthaug``). :func:`advise` answers the practical question on a
+user's table: add synthetic rows or not, from which generator, and how many.
 """
 
 from synthaug._version import __version__
+from synthaug.advice import Advice, advise
 from synthaug.sampler import (
     ADASYN,
     GKSMOTE,
@@ -26,10 +28,12 @@ __all__ = [
     "LEOCVAE",
     "MOMS",
     "SMOTE",
+    "Advice",
     "BorderlineSMOTE",
     "Gamma",
     "Oversampler",
     "RandomOverSampler",
     "__version__",
+    "advise",
     "resolve_counts",
 ]

@@ -466,6 +466,65 @@ def diagnose(
                   f"{'none' if target_size is None else round(target_size)} rows")
 
 
+# --------------------------------------------------------------------------- advise
+@app.command()
+def advise(
+    input: Annotated[str, typer.Argument(help="CSV/Parquet file, or a bundled dataset name.")],
+    target: Annotated[str | None, typer.Option(help="Label column (files).")] = None,
+    classifier: Annotated[str, typer.Option(help="Classifier short name or import path "
+                                                 "(standardised first).")] = "logreg",
+    generators: Annotated[str, typer.Option(
+        help="fast, all, or a comma list of generator names.")] = "fast",
+    scoring: Annotated[str, typer.Option(
+        help="balanced_log_loss, average_precision, roc_auc, balanced_brier, or a "
+             "threshold metric (mcc, g_mean, f1_minority, balanced_accuracy).")
+    ] = "balanced_log_loss",
+    cv: Annotated[int, typer.Option(help="Folds shared by every answer.")] = 5,
+    time_budget: Annotated[str | None, typer.Option(
+        help="e.g. 90s, 10m: cheap answers first, the rest skipped when time runs out.")
+    ] = None,
+    random_state: Annotated[int, typer.Option(help=SEED_HELP)] = 0,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="HTML report to write.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Should synthetic rows be added, from which generator, and how many? Ranks every
+    answer on the same folds and says what to do."""
+    from synthaug.advice import advise as run_advise
+    from synthaug.advice import parse_time_budget
+
+    with _user_errors():
+        budget = parse_time_budget(time_budget)
+        if output is not None:
+            check_output(output, "report")
+        X, y, estimator, _, source = _numeric_problem(input, target, classifier, "smote",
+                                                      None, random_state)
+        advice = run_advise(X, y, classifier=estimator, generators=generators,
+                            scoring=scoring, cv=cv, time_budget=budget,
+                            random_state=random_state, refit=False,
+                            progress=not as_json)
+        if output is not None:
+            advice.to_html(output)
+    if as_json:
+        sys.stdout.write(json.dumps({"input": source, "classifier": classifier,
+                                     **advice.to_dict()}) + "\n")
+        return
+    console.print(escape(f"{source}: {classifier}, scored by {scoring} over {cv} folds, "
+                         f"seed {random_state} (--random-state)"), highlight=False)
+    table = Table(title="answers, best first")
+    for col in ("answer", "synthetic rows", scoring, "se", "behind the best"):
+        table.add_column(col, justify="left" if col == "answer" else "right")
+    for r in advice.ranking.itertuples(index=False):
+        table.add_row(escape(str(r.candidate)), f"{int(r.n_synthetic):,}", f"{r.mean:.4f}",
+                      f"{r.se:.4f}", f"{r.diff:.4f} ± {r.diff_se:.4f}")
+    console.print(table)
+    for name, why in advice.skipped.items():
+        console.print(escape(f"not tried: {name} ({why})"), highlight=False)
+    console.print(escape(advice.recommendation), highlight=False)
+    if output is not None:
+        console.print(f"report: {output}")
+
+
 # --------------------------------------------------------------------------- bench
 @app.command()
 def bench(

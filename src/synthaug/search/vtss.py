@@ -84,11 +84,12 @@ def _class_seed(seed: int, j: int) -> int:
     return int((int(state[0]) << 31) ^ int(state[1]))
 
 
-def _fold_losses(estimator: Any, generator: Any, X: np.ndarray, y: np.ndarray,
-                 train: np.ndarray, val: np.ndarray, gammas: np.ndarray, seed: int,
-                 warm_start: bool, route: WeightRoute | None
-                 ) -> tuple[np.ndarray, np.ndarray]:
-    """Balanced validation log loss of every candidate on one fold; also the sizes.
+def fold_probabilities(estimator: Any, generator: Any, X: np.ndarray, y: np.ndarray,
+                       train: np.ndarray, val: np.ndarray, gammas: np.ndarray, seed: int,
+                       warm_start: bool = False, route: WeightRoute | None = None
+                       ) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
+    """Validation probabilities of every candidate size on one fold; also the sizes and
+    the fitted classes.
 
     Each class below the largest gets one synthetic pool of its largest candidate size
     (the generator fitted on the fold's training part, that class as the target; a
@@ -104,7 +105,8 @@ def _fold_losses(estimator: Any, generator: Any, X: np.ndarray, y: np.ndarray,
             largest[c] = max(largest.get(c, 0), n)
     pools: dict[Any, np.ndarray] = {}
     native = is_multiclass_native(generator)
-    shared = clone(generator).fit(X_tr, y_tr, target_class=None) if native else None
+    shared = clone(generator).fit(X_tr, y_tr, target_class=None) if native and largest \
+        else None
     for j, c in enumerate(c for c in class_roles(y_tr).labels if c in largest):
         if shared is None:
             rows = clone(generator).fit(X_tr, y_tr, target_class=c).sample(
@@ -117,7 +119,8 @@ def _fold_losses(estimator: Any, generator: Any, X: np.ndarray, y: np.ndarray,
     est = clone(estimator)
     if warm_start:
         _set_warm_start(est)
-    losses = np.empty(len(gammas))
+    probas: list[np.ndarray] = [np.empty(0)] * len(gammas)
+    classes = np.unique(y_tr)
     for i in np.argsort(sizes, kind="stable"):  # growing sizes: warm starts help most
         model = est if warm_start else clone(estimator)
         X_aug, y_aug = _augment(X_tr, y_tr, pools, wanted[i])
@@ -125,8 +128,20 @@ def _fold_losses(estimator: Any, generator: Any, X: np.ndarray, y: np.ndarray,
             fitted = model.fit(X_aug, y_aug)
         else:
             fitted = route.fit(route.prepare(model), X_aug, y_aug)
-        proba = fitted.predict_proba(X[val])
-        losses[i] = balanced_log_loss(y[val], proba, labels=fitted.classes_)
+        probas[i] = fitted.predict_proba(X[val])
+        classes = fitted.classes_
+    return probas, sizes, classes
+
+
+def _fold_losses(estimator: Any, generator: Any, X: np.ndarray, y: np.ndarray,
+                 train: np.ndarray, val: np.ndarray, gammas: np.ndarray, seed: int,
+                 warm_start: bool, route: WeightRoute | None
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Balanced validation log loss of every candidate on one fold; also the sizes
+    (see :func:`fold_probabilities`)."""
+    probas, sizes, classes = fold_probabilities(estimator, generator, X, y, train, val,
+                                                gammas, seed, warm_start, route)
+    losses = np.array([balanced_log_loss(y[val], p, labels=classes) for p in probas])
     return losses, sizes
 
 

@@ -18,13 +18,14 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.pipeline import Pipeline
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.validation import has_fit_parameter
 
 from synthaug.exceptions import InvalidParameterError
 
-__all__ = ["WeightRoute", "weight_route"]
+__all__ = ["BalancedWeights", "WeightRoute", "weight_route"]
 
 
 class WeightRoute:
@@ -77,3 +78,37 @@ def weight_route(estimator: Any) -> WeightRoute:
         f"reweight=True balances every candidate with class weights, but "
         f"{type(last).__name__} takes neither sample_weight in fit nor a class_weight "
         "parameter; use reweight=False (synthetic rows only) or another classifier.")
+
+
+class BalancedWeights(ClassifierMixin, BaseEstimator):
+    """A classifier fitted with balanced class weights, whatever route it takes them by.
+
+    ``fit`` clones ``estimator`` and fits it through its :class:`WeightRoute` (the
+    ``sample_weight`` of ``compute_sample_weight("balanced", y)``, or
+    ``class_weight="balanced"``), so a classifier whose weights go through ``fit`` can sit
+    in a pipeline or a threshold search like any other.
+
+    Parameters
+    ----------
+    estimator : classifier (or Pipeline ending in one)
+
+    Attributes
+    ----------
+    estimator_ : the fitted classifier
+    classes_ : ndarray
+    """
+
+    def __init__(self, estimator: Any) -> None:
+        self.estimator = estimator
+
+    def fit(self, X: Any, y: Any) -> BalancedWeights:
+        route = weight_route(self.estimator)
+        self.estimator_ = route.fit(route.prepare(clone(self.estimator)), X, y)
+        self.classes_ = self.estimator_.classes_
+        return self
+
+    def predict(self, X: Any) -> np.ndarray:
+        return self.estimator_.predict(X)
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        return self.estimator_.predict_proba(X)

@@ -1,0 +1,207 @@
+"""synthaug.advice: the ranking, the cross-validated size choice, the threshold search,
+the time budget, an interrupted run, and the errors."""
+
+from __future__ import annotations
+
+import json
+import math
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_classification
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, TunedThresholdClassifierCV
+from sklearn.svm import LinearSVC
+
+import synthaug.advice as advise_module
+from synthaug.advice import Advice, _CountMetric, advise, parse_time_budget
+from synthaug.exceptions import (
+    InvalidInputError,
+    InvalidParameterError,
+    NotEnoughSamplesError,
+    UnknownMethodError,
+)
+from synthaug.metrics import balanced_accuracy, balanced_log_loss, g_mean, mcc, minority_f1
+
+
+def _data():
+    return make_classification(400, n_features=5, n_informative=3, weights=[0.9],
+                               class_sep=1.0, random_state=3)
+
+
+def logreg_advice_labels():
+    return _data()[1]
+
+
+@pytest.fixture(scope="module")
+def data():
+    return _data()
+
+
+@pytest.fixture(scope="module")
+def logreg_advice(data):
+    X, y = data
+    return advise(X, y, classifier=LogisticRegression(max_iter=500),
+                  generators=["random", "smote"], random_state=0)
+
+
+@pytest.mark.parametrize("name,reference", [
+    ("mcc", mcc), ("g_mean", g_mean), ("balanced_accuracy", balanced_accuracy),
+    ("f1_minority", minority_f1)])
+def test_count_metrics_equal_the_library_metrics(name, reference):
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        y_true = np.where(rng.random(60) < 0.2, "yes", "no")
+        y_pred = np.where(rng.random(60) < 0.3, "yes", "no")
+        assert _CountMetric(name)(y_true, y_pred) == pytest.approx(
+            reference(y_true, y_pred), abs=1e-12)
+
+
+def test_ranking_is_ordered_and_none_matches_plain_cross_validation(data, logreg_advice):
+    X, y = data
+    r = logreg_advice.ranking
+    assert r["mean"].is_monotonic_increasing                 # a loss: lower first
+    assert r.iloc[0]["diff"] == 0 and (r["diff"] >= -1e-12).all()
+    assert set(r["candidate"]) >= {"none", "class-weight", "kotaro"}
+    assert len(r) == 5
+    # "none" is the classifier on the shared folds, scored by balanced log loss
+    folds = StratifiedKFold(5, shuffle=True, random_state=0).split(X, y)
+    expected = [balanced_log_loss(y[va], LogisticRegression(max_iter=500).fit(
+        X[tr], y[tr]).predict_proba(X[va])) for tr, va in folds]
+    np.testing.assert_allclose(logreg_advice.fold_scores["none"], expected, rtol=1e-10)
+
+
+def test_curves_and_cross_validated_size_choice(logreg_advice):
+    curve = logreg_advice.curves["smote"]
+    assert curve["gamma"].tolist() == list(advise_module.GAMMAS)
+    counts = np.bincount(logreg_advice_labels())
+    gap = counts.max() - counts.min()
+    assert curve["size"].tolist() == [math.floor(g * gap + 0.5) for g in advise_module.GAMMAS]
+    row = logreg_advice.ranking.set_index("generator").loc["smote"]
+    # the reported size is the one best on all folds
+    assert row["gamma"] == curve["gamma"].iloc[int(np.argmin(curve["mean"]))]
+    # gamma 0 of any generator is the classifier without synthetic rows
+    assert curve["mean"].iloc[0] == pytest.approx(logreg_advice.fold_scores["none"].mean())
+
+
+def _fake_run(smote_scores, none_scores):
+    """A finished run with two answers (a loss: lower is better)."""
+    info = {"none": {"kind": "baseline", "generator": None, "gamma": None,
+                     "n_synthetic": 0, "seconds": 0.1},
+            "smote (gamma 0.5)": {"kind": "synthetic", "generator": "smote", "gamma": 0.5,
+                                  "n_synthetic": 160, "seconds": 1.0}}
+    return SimpleNamespace(scores={"none": np.asarray(none_scores, dtype=float),
+                                   "smote (gamma 0.5)": np.asarray(smote_scores, dtype=float)},
+                           info=info, greater=False, scoring="balanced_log_loss",
+                           splits=[None] * 5)
+
+
+def test_recommendation_adds_rows_only_beyond_noise():
+    none = [0.50, 0.52, 0.48, 0.51, 0.49]
+    clear = _fake_run([0.40, 0.43, 0.37, 0.42, 0.38], none)       # better on every fold
+    ranking = advise_module._ranking(clear)
+    assert ranking["candidate"].tolist() == ["smote (gamma 0.5)", "none"]
+    text = advise_module._recommend(clear, ranking, {}, gap=320)
+    assert text.startswith("Add 160 smote rows (0.5 times the gap of 320 rows)")
+    noisy = _fake_run([0.40, 0.60, 0.37, 0.62, 0.45], none)       # mean 0.488 < 0.50
+    ranking = advise_module._ranking(noisy)
+    assert ranking.iloc[0]["candidate"] == "smote (gamma 0.5)"
+    text = advise_module._recommend(noisy, ranking, {}, gap=320)
+    assert "within noise" in text and "Do not add synthetic data" in text
+    symmetric = advise_module._recommend(clear, ranking, {"regime": "symmetric"}, gap=320)
+    assert symmetric.startswith("The local-symmetry test")
+
+
+def test_threshold_metric_tunes_every_answer(data):
+    X, y = data
+    advice = advise(X, y, classifier=LogisticRegression(max_iter=500), generators=["smote"],
+                    scoring="mcc", random_state=0)
+    assert advice.greater_is_better and advice.ranking["mean"].is_monotonic_decreasing
+    assert isinstance(advice.best_estimator_, TunedThresholdClassifierCV)
+    assert advice.best_estimator_.best_threshold_ is not None
+    assert ((advice.ranking["mean"] >= -1) & (advice.ranking["mean"] <= 1)).all()
+
+
+def test_time_budget_skips_generators(data):
+    X, y = data
+    advice = advise(X, y, generators=["smote", "adasyn"], time_budget=1e-6, random_state=0)
+    assert advice.skipped["smote"].startswith("time budget")
+    assert advice.skipped["adasyn"].startswith("time budget")
+    assert set(advice.ranking["kind"]) == {"baseline"}
+
+
+def test_interrupted_run_returns_what_finished(data, monkeypatch):
+    X, y = data
+    original = advise_module._Run.generator
+
+    def stop_at_adasyn(self, name):
+        if name == "adasyn":
+            raise KeyboardInterrupt
+        return original(self, name)
+
+    monkeypatch.setattr(advise_module._Run, "generator", stop_at_adasyn)
+    advice = advise(X, y, generators=["smote", "adasyn"], random_state=0)
+    assert advice.interrupted
+    assert "Stopped early" in advice.recommendation
+    assert "smote" in advice.curves and "adasyn" not in advice.curves
+
+
+def test_report_and_json(logreg_advice, tmp_path):
+    html = logreg_advice.to_html(tmp_path / "advice.html")
+    assert (tmp_path / "advice.html").read_text(encoding="utf-8") == html
+    assert "<svg" in html and logreg_advice.recommendation.split(":")[0] in html
+    payload = json.loads(json.dumps(logreg_advice.to_dict()))
+    assert payload["best"] == logreg_advice.best
+    assert len(payload["ranking"]) == len(logreg_advice.ranking)
+    assert isinstance(logreg_advice, Advice) and str(logreg_advice) == payload[
+        "recommendation"]
+
+
+def test_deterministic(data):
+    X, y = data
+    a = advise(X, y, generators=["smote"], random_state=4, refit=False)
+    b = advise(X, y, generators=["smote"], random_state=4, refit=False)
+    np.testing.assert_array_equal(a.fold_scores.to_numpy(), b.fold_scores.to_numpy())
+
+
+@pytest.mark.parametrize("value,seconds", [(90, 90.0), ("90s", 90.0), ("10m", 600.0),
+                                           ("1.5h", 5400.0), (None, None)])
+def test_parse_time_budget(value, seconds):
+    assert parse_time_budget(value) == seconds
+
+
+def test_bad_input(data):
+    X, y = data
+    with pytest.raises(InvalidParameterError, match="time_budget"):
+        advise(X, y, time_budget="soon")
+    with pytest.raises(InvalidInputError, match=r"one class|single class|only"):
+        advise(X, np.zeros(len(y)))
+    with pytest.raises(NotEnoughSamplesError, match="fewer than the 5 folds"):
+        advise(X[:200], np.r_[np.zeros(197), np.ones(3)])
+    with pytest.raises(InvalidParameterError, match="predict_proba"):
+        advise(X, y, classifier=LinearSVC())
+    with pytest.raises(InvalidParameterError, match="scoring"):
+        advise(X, y, scoring="accuracy")
+    with pytest.raises(UnknownMethodError):
+        advise(X, y, generators=["smoteish"])
+    with pytest.raises(InvalidParameterError, match="baselines"):
+        advise(X, y, baselines=("threshold",))
+
+
+def test_cli_advise_json_and_report(tmp_path):
+    from typer.testing import CliRunner
+
+    from synthaug.cli import app
+
+    report = tmp_path / "advice.html"
+    result = CliRunner().invoke(app, ["advise", "ecoli3", "--generators", "smote",
+                                      "--cv", "3", "--json", "-o", str(report)])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output.strip().splitlines()[-1])
+    assert payload["input"] == "bundled dataset ecoli3"
+    assert {r["candidate"] for r in payload["ranking"]} >= {"none", "class-weight"}
+    assert report.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    bad = CliRunner().invoke(app, ["advise", "ecoli3", "--time-budget", "soon"])
+    assert bad.exit_code != 0 and "time_budget" in bad.output
+    assert "Traceback" not in bad.output
