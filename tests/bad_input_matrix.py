@@ -336,7 +336,7 @@ def _imbalanced_mlp() -> Any:
 
 
 #: Settings that keep the neural generators' fits short in the matrix (by class name).
-_FAST = {"LEOCVAEGenerator": {"max_epochs": 20},
+_FAST = {"LEOCVAEGenerator": {"max_epochs": 20}, "LLMGenerator": {"epochs": 20},
          "MOMSGenerator": {"max_epochs": 20, "hidden_dims": (8,), "latent_dim": 4}}
 #: A numeric-only generator's rows are real numbers, which a boolean column cannot hold:
 #: it must refuse a nullable boolean column by name (other estimators read it as 0/1).

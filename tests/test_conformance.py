@@ -70,6 +70,11 @@ try:  # the torch version joins when torch is installed
 
     CLASSIFIERS.append(ImbalancedMLPClassifier(hidden_layer_sizes=(8,), max_epochs=5,
                                                random_state=0))
+    import transformers  # noqa: F401
+
+    from synthaug import LLMOversampler
+
+    SMALL_SAMPLERS.append(LLMOversampler(k_neighbors=1, random_state=0))
 except ImportError:
     pass
 
@@ -88,7 +93,7 @@ _TINY_DATA_CHECKS = ("check_dont_overwrite_parameters", "check_f_contiguous_arra
                      "check_fit2d_predict1d")
 EXPECTED_FAILURES: dict[str, dict[str, str]] = {
     **{name: dict.fromkeys(_TINY_DATA_CHECKS, _ONE_ROW_CLASS)
-       for name in ("SMOTE", "BorderlineSMOTE", "ADASYN", "GKSMOTE")},
+       for name in ("SMOTE", "BorderlineSMOTE", "ADASYN", "GKSMOTE", "LLMOversampler")},
     "LEOCVAE": {
         "check_samplers_string": (
             "LEO-CVAE models numeric columns only; the check's text column is categorical and "

@@ -58,3 +58,60 @@ def test_bad_input():
         mmd2(np.zeros((3, 2)), np.ones((3, 2)), bandwidth=-1)
     with pytest.raises(InvalidInputError, match="NaN"):
         fidelity(np.full((8, 2), np.nan), np.ones((8, 2)))
+
+
+# --------------------------------------------------------------------------- diversity
+def test_distinct_share():
+    import pandas as pd
+
+    from synthaug.diagnostics.fidelity import distinct_share
+
+    assert distinct_share(np.array([[0, 1], [0, 1], [1, 1], [2, 0]])) == 0.75
+    frame = pd.DataFrame({"a": [1, 1, 1], "b": ["x", "x", "y"]})
+    assert distinct_share(frame) == pytest.approx(2 / 3)
+    with pytest.raises(NotEnoughSamplesError):
+        distinct_share(np.empty((0, 2)))
+
+
+def test_column_entropy_numeric_and_categorical():
+    import pandas as pd
+
+    from synthaug.diagnostics.fidelity import column_entropy
+
+    real = pd.DataFrame({"x": np.linspace(0, 1, 400), "c": ["a", "b", "c", "d"] * 100})
+    narrow = pd.DataFrame({"x": np.full(400, 0.5), "c": ["a"] * 400})
+    out = column_entropy(real, narrow, bins=4)
+    assert out["x"]["kind"] == "numeric" and out["c"]["kind"] == "categorical"
+    assert out["x"]["real"] == pytest.approx(2.0) and out["x"]["synthetic"] == 0.0
+    assert out["c"]["real"] == pytest.approx(2.0) and out["c"]["synthetic"] == 0.0
+    same = column_entropy(real, real)
+    assert same["x"]["real"] == same["x"]["synthetic"]
+    with pytest.raises(InvalidInputError, match="same features"):
+        column_entropy(real, narrow[["c", "x"]])
+    with pytest.raises(InvalidParameterError, match="bins"):
+        column_entropy(real, real, bins=1)
+
+
+def test_distance_to_closest_record_flags_copies():
+    import pandas as pd
+
+    from synthaug.diagnostics.fidelity import distance_to_closest_record
+
+    rng = np.random.default_rng(0)
+    train = pd.DataFrame({"x": rng.normal(size=200), "y": rng.normal(size=200),
+                          "c": rng.choice(["a", "b"], 200)})
+    holdout = pd.DataFrame({"x": rng.normal(size=200), "y": rng.normal(size=200),
+                            "c": rng.choice(["a", "b"], 200)})
+    copies = train.sample(100, random_state=0)
+    fresh = distance_to_closest_record(holdout, train, holdout)
+    copied = distance_to_closest_record(copies, train, holdout)
+    assert fresh.ratio == pytest.approx(1.0)
+    assert copied.synthetic_copies == 1.0 and copied.holdout_copies == 0.0
+    assert copied.ratio == 0.0 and copied.synthetic_below_holdout_5pct == 1.0
+    assert copied.n_train == 200 and copied.as_dict()["n_synthetic"] == 100
+    # a categorical mismatch alone is distance 1 (one standard deviation)
+    one = distance_to_closest_record(pd.DataFrame({"x": [0.0], "c": ["b"]}),
+                                     pd.DataFrame({"x": [-1.0, 1.0], "c": ["a", "a"]}),
+                                     pd.DataFrame({"x": [1.0], "c": ["a"]}))
+    assert one.synthetic_median == pytest.approx(np.sqrt(1.0 + 1.0))
+    assert one.holdout_median == 0.0 and one.ratio == np.inf

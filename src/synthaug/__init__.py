@@ -17,6 +17,7 @@ from synthaug.sampler import (
     MOMS,
     SMOTE,
     BorderlineSMOTE,
+    LLMOversampler,
     Oversampler,
     RandomOverSampler,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "Advice",
     "BorderlineSMOTE",
     "Gamma",
+    "LLMOversampler",
     "Oversampler",
     "RandomOverSampler",
     "__version__",

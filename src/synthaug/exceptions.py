@@ -12,6 +12,7 @@ from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
 
 __all__ = [
     "DataTypeError",
+    "GenerationError",
     "InvalidInputError",
     "InvalidParameterError",
     "MemoryLimitError",
@@ -81,6 +82,13 @@ class MissingDependencyError(SynthaugError, ImportError):
 class TrainingDivergedError(SynthaugError, ValueError):
     """A neural network's training produced NaN or infinite values (the message names the
     epoch and the likely cause, usually the learning rate)."""
+
+
+class GenerationError(SynthaugError, RuntimeError, ValueError):
+    """A generator could not make enough valid rows within its allowed rounds (the LLM
+    oversampler: the message says how many valid rows were made and why the others were
+    rejected). A ``ValueError`` too, like every error the library raises about what it was
+    given (here: data or settings it cannot learn to write valid rows from)."""
 
 
 class SynthaugWarning(UserWarning):

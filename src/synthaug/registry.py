@@ -32,6 +32,7 @@ from synthaug.generators import (
     GKSMOTEGenerator,
     JitterGenerator,
     LEOCVAEGenerator,
+    LLMGenerator,
     MOMSGenerator,
     RandomGenerator,
     SMOTEGenerator,
@@ -54,6 +55,7 @@ GENERATORS: dict[str, type[BaseGenerator]] = {
     "gksmote": GKSMOTEGenerator,
     "leo-cvae": LEOCVAEGenerator,
     "moms": MOMSGenerator,
+    "llm": LLMGenerator,
 }
 
 _ALIASES = {
@@ -67,6 +69,7 @@ _ALIASES = {
     "bsmote": "borderline-smote",
     "gk-smote": "gksmote",
     "leocvae": "leo-cvae",
+    "imbllm": "llm",
 }
 
 
@@ -74,7 +77,10 @@ _ALIASES = {
 #: The bench checks them once, before any task runs.
 _TORCH = [("torch", 'pip install torch==2.13.0 (CPU wheel), then pip install "synthaug[torch]"'),
           ("safetensors", 'pip install "synthaug[torch]"')]
-REQUIREMENTS: dict[str, list[tuple[str, str]]] = {"leo-cvae": _TORCH, "moms": _TORCH}
+_LLM = [*_TORCH, ("transformers", 'pip install "synthaug[llm]"'),
+        ("tokenizers", 'pip install "synthaug[llm]"')]
+REQUIREMENTS: dict[str, list[tuple[str, str]]] = {"leo-cvae": _TORCH, "moms": _TORCH,
+                                                  "llm": _LLM}
 
 
 def check_requirements(name: str) -> None:

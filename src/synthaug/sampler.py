@@ -34,6 +34,7 @@ from synthaug.generators import (
     BorderlineSMOTEGenerator,
     GKSMOTEGenerator,
     LEOCVAEGenerator,
+    LLMGenerator,
     MOMSGenerator,
     RandomGenerator,
     SMOTEGenerator,
@@ -48,8 +49,8 @@ from synthaug.generators.protocol import (
 from synthaug.limits import check_memory
 from synthaug.sizing.counts import resolve_counts
 
-__all__ = ["ADASYN", "GKSMOTE", "SMOTE", "BorderlineSMOTE", "Oversampler",
-           "RandomOverSampler"]
+__all__ = ["ADASYN", "GKSMOTE", "LEOCVAE", "MOMS", "SMOTE", "BorderlineSMOTE",
+           "LLMOversampler", "Oversampler", "RandomOverSampler"]
 
 
 def _derived_seed(entropy: int, *key: int) -> int:
@@ -485,6 +486,55 @@ class LEOCVAE(_NamedOversampler):
         self.validation_fraction = validation_fraction
         self.scale = scale
         self.sample_from = sample_from
+        self.device = device
+        self.progress = progress
+        super().__init__(None, sampling_strategy, categorical_features, random_state)
+
+
+class LLMOversampler(_NamedOversampler):
+    """ImbLLM: minority rows written by a causal language model trained on the class as
+    text, with the label clause first, feature clauses reshuffled every epoch and
+    interpolated rows added (needs torch and transformers). ``permutation="full"`` is the
+    GReaT baseline. One model per class that receives rows.
+
+    Parameters
+    ----------
+    model, permutation, n_interpolated, k_neighbors, epochs, batch_size, learning_rate,
+    temperature, top_k, top_p, invalid, allow_extrapolation, max_tries, guided, device,
+    progress
+        See :class:`synthaug.generators.LLMGenerator`.
+    sampling_strategy, categorical_features, random_state
+        See :class:`Oversampler`.
+    """
+
+    _generator_class = LLMGenerator
+    _generator_params = ("model", "permutation", "n_interpolated", "k_neighbors", "epochs",
+                         "batch_size", "learning_rate", "temperature", "top_k", "top_p",
+                         "invalid", "allow_extrapolation", "max_tries", "guided", "device",
+                         "progress")
+
+    def __init__(self, model: Any = "tiny", permutation: str = "label-first",
+                 n_interpolated: Any = None, k_neighbors: int = 5, epochs: Any = None,
+                 batch_size: int = 32, learning_rate: Any = None, temperature: float = 0.7,
+                 top_k: Any = 50, top_p: float = 1.0, invalid: str = "complete",
+                 allow_extrapolation: bool = False, max_tries: int = 20, guided: bool = True,
+                 device: str = "auto", progress: bool = False, *,
+                 sampling_strategy: Any = "auto", categorical_features: Any = "auto",
+                 random_state: Any = None) -> None:
+        self.model = model
+        self.permutation = permutation
+        self.n_interpolated = n_interpolated
+        self.k_neighbors = k_neighbors
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.temperature = temperature
+        self.top_k = top_k
+        self.top_p = top_p
+        self.invalid = invalid
+        self.allow_extrapolation = allow_extrapolation
+        self.max_tries = max_tries
+        self.guided = guided
         self.device = device
         self.progress = progress
         super().__init__(None, sampling_strategy, categorical_features, random_state)

@@ -5,10 +5,21 @@
 * :func:`alignment` and :func:`theory_target`: the direction of the generator's bias
   against the intrinsic shift, and the closed-form bias-cancelling size;
 * :func:`fidelity`, :func:`mmd2`, :func:`knn_precision_recall`: how close a generator's
-  rows are to held-out real rows of the class (any generator).
+  rows are to held-out real rows of the class (any generator);
+* :func:`distinct_share`, :func:`column_entropy`, :func:`distance_to_closest_record`:
+  diversity and memorisation (are synthetic rows copies of training rows?).
 """
 
-from synthaug.diagnostics.fidelity import Fidelity, fidelity, knn_precision_recall, mmd2
+from synthaug.diagnostics.fidelity import (
+    DCR,
+    Fidelity,
+    column_entropy,
+    distance_to_closest_record,
+    distinct_share,
+    fidelity,
+    knn_precision_recall,
+    mmd2,
+)
 from synthaug.diagnostics.quality import (
     GeneratorQuality,
     alignment,
@@ -19,6 +30,7 @@ from synthaug.diagnostics.scores import SUPPORTED, ScoreModel, score_model
 from synthaug.diagnostics.symmetry import SymmetryTest, balanced_pilot_fit, symmetry_test
 
 __all__ = [
+    "DCR",
     "SUPPORTED",
     "Fidelity",
     "GeneratorQuality",
@@ -26,6 +38,9 @@ __all__ = [
     "SymmetryTest",
     "alignment",
     "balanced_pilot_fit",
+    "column_entropy",
+    "distance_to_closest_record",
+    "distinct_share",
     "fidelity",
     "generator_quality",
     "knn_precision_recall",

@@ -3,7 +3,8 @@
 Every generator follows one protocol (:class:`BaseGenerator`): ``fit(X, y, target_class=c)``
 once, then ``sample(n, random_state=s)`` any number of times, each sample a prefix of every
 larger one drawn with the same seed. The neural generators (:class:`LEOCVAEGenerator`,
-:class:`MOMSGenerator`) need torch, which they import only when fitted.
+:class:`MOMSGenerator`) need torch, and the LLM oversampler (:class:`LLMGenerator`)
+torch and transformers; they import them only when fitted.
 """
 
 from synthaug.generators.base import BaseGenerator
@@ -11,6 +12,7 @@ from synthaug.generators.bootstrap import JitterGenerator, RandomGenerator
 from synthaug.generators.gaussian import GaussianGenerator
 from synthaug.generators.gksmote import GKSMOTEGenerator
 from synthaug.generators.leo_cvae import LEOCVAEGenerator
+from synthaug.generators.llm import LLMGenerator
 from synthaug.generators.moms import MOMSGenerator
 from synthaug.generators.simulation import (
     OracleGenerator,
@@ -31,6 +33,7 @@ __all__ = [
     "GaussianGenerator",
     "JitterGenerator",
     "LEOCVAEGenerator",
+    "LLMGenerator",
     "MOMSGenerator",
     "OracleGenerator",
     "RandomGenerator",
