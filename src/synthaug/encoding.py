@@ -299,6 +299,161 @@ class TableCodec:
         frame.columns = pd.Index(self.columns_)
         return frame
 
+    # ------------------------------------------------------------------ saving
+    def to_state(self) -> dict[str, Any]:
+        """The fitted codec as JSON-ready values, for saving a fitted generator.
+
+        :meth:`from_state` rebuilds from it a codec that encodes and decodes exactly as
+        this one does.
+
+        Returns
+        -------
+        state : dict
+            ``version``, ``is_frame``, ``columns``, ``dtypes`` (one per column: a dtype
+            name, or a dict for string and categorical dtypes, the latter with ``ordered``
+            and the dtype of their categories), ``array_dtype`` (numpy input, else
+            ``None``), ``index_name`` (pandas input, else ``None``), ``categorical_mask``
+            and ``categories`` (per categorical column, its values and their array dtype).
+
+        Notes
+        -----
+        Column names, the index name and categories must be JSON values (str, int, float,
+        bool) or numpy scalars; tuples come back as tuples. Dates and times as categories
+        are kept when their array is datetime64 or timedelta64.
+        """
+        return {
+            "version": _STATE_VERSION,
+            "is_frame": bool(self.is_frame_),
+            "columns": [_json_scalar(c) for c in self.columns_],
+            "dtypes": [_dtype_to_state(dt) for dt in self.dtypes_],
+            "array_dtype": None if self.is_frame_ else str(self.array_dtype_),
+            "index_name": _json_scalar(self.index_name_) if self.is_frame_ else None,
+            "categorical_mask": [bool(m) for m in self.categorical_mask_],
+            "categories": [_values_to_state(c) for c in self.categories_],
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> TableCodec:
+        """A fitted codec rebuilt from :meth:`to_state`.
+
+        Parameters
+        ----------
+        state : dict
+            What :meth:`to_state` returned, possibly after a JSON round trip.
+
+        Returns
+        -------
+        codec : TableCodec
+            Fitted, with ``categorical_features`` set to the saved boolean mask.
+        """
+        if state.get("version") != _STATE_VERSION:
+            raise InvalidInputError(
+                f"This saved TableCodec has state version {state.get('version')!r}; this "
+                f"version of synthaug reads version {_STATE_VERSION} only.")
+        mask = np.asarray(state["categorical_mask"], dtype=bool).reshape(-1)
+        codec = cls(categorical_features=mask.tolist())
+        codec.is_frame_ = bool(state["is_frame"])
+        codec.columns_ = [_from_json_scalar(c) for c in state["columns"]]
+        codec.categorical_mask_ = mask
+        codec.numeric_idx_ = np.flatnonzero(~mask)
+        codec.categorical_idx_ = np.flatnonzero(mask)
+        codec.categories_ = [_values_from_state(c) for c in state["categories"]]
+        codec.n_features_in_ = len(codec.columns_)
+        if len(mask) != codec.n_features_in_ or len(codec.categories_) != codec.n_categorical:
+            raise InvalidInputError("This saved TableCodec state is inconsistent: its "
+                                    "columns, mask and categories do not match.")
+        if codec.is_frame_:
+            cats_of = dict(zip(codec.categorical_idx_.tolist(), codec.categories_))
+            codec.dtypes_ = [_dtype_from_state(dt, cats_of.get(j))
+                             for j, dt in enumerate(state["dtypes"])]
+            codec.index_name_ = _from_json_scalar(state["index_name"])
+        else:
+            codec.array_dtype_ = np.dtype(state["array_dtype"])
+            codec.dtypes_ = [codec.array_dtype_] * codec.n_features_in_
+        return codec
+
+
+# Bumped whenever TableCodec.to_state changes its layout; from_state refuses other versions.
+_STATE_VERSION = 1
+
+
+def _json_scalar(value: Any) -> Any:
+    """``value`` as a JSON value: numpy scalars as Python ones, tuples as lists."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, tuple):
+        return [_json_scalar(v) for v in value]
+    return value
+
+
+def _from_json_scalar(value: Any) -> Any:
+    """Undo :func:`_json_scalar` for names: lists (saved tuples) become tuples again."""
+    if isinstance(value, list):
+        return tuple(_from_json_scalar(v) for v in value)
+    return value
+
+
+def _dtype_to_state(dtype: Any) -> Any:
+    """A column dtype as a JSON value: its name, or a dict where the name loses details."""
+    if isinstance(dtype, pd.CategoricalDtype):
+        return {"kind": "category", "ordered": bool(dtype.ordered),
+                "categories_dtype": _dtype_to_state(dtype.categories.dtype)}
+    if isinstance(dtype, pd.StringDtype):
+        return {"kind": "string", "storage": dtype.storage,
+                "na_value": "NA" if getattr(dtype, "na_value", pd.NA) is pd.NA else "nan"}
+    return str(dtype)
+
+
+def _dtype_from_state(state: Any, categories: np.ndarray | None = None) -> Any:
+    """The dtype saved by :func:`_dtype_to_state`; a categorical one gets ``categories``."""
+    if isinstance(state, str):
+        return pd.api.types.pandas_dtype(state)
+    if state["kind"] == "string":
+        if state["na_value"] == "NA":   # pandas < 2.3 knows no na_value argument
+            return pd.StringDtype(state["storage"])
+        return pd.StringDtype(state["storage"], na_value=np.nan)
+    if state["kind"] == "category":
+        if categories is None:
+            raise InvalidInputError("A saved categorical dtype belongs to a column that is "
+                                    "not categorical.")
+        index = pd.Index(categories, dtype=_dtype_from_state(state["categories_dtype"]))
+        return pd.CategoricalDtype(index, ordered=state["ordered"])
+    raise InvalidInputError(f"Unknown saved dtype {state!r}.")
+
+
+def _values_to_state(values: np.ndarray) -> dict[str, Any]:
+    """The categories of one column as JSON values, with what rebuilds their array.
+
+    Dates and times are saved as integers of their unit; an object array whose values are
+    all numpy scalars of one dtype remembers that dtype, so they come back as such.
+    """
+    if values.dtype.kind in "mM":
+        return {"dtype": values.dtype.str, "values": values.view(np.int64).tolist()}
+    state: dict[str, Any] = {"dtype": values.dtype.str,
+                             "values": [_json_scalar(v) for v in values.tolist()]}
+    if values.dtype == object and len(values):
+        kinds = {v.dtype for v in values if isinstance(v, np.generic)}
+        if len(kinds) == 1 and all(isinstance(v, np.generic) for v in values):
+            state["item_dtype"] = kinds.pop().str
+    return state
+
+
+def _values_from_state(state: dict[str, Any]) -> np.ndarray:
+    """The categories array saved by :func:`_values_to_state`."""
+    dtype = np.dtype(state["dtype"])
+    values = state["values"]
+    if dtype.kind in "mM":
+        return np.asarray(values, dtype=np.int64).view(dtype)
+    if dtype.kind != "O":
+        return np.asarray(values, dtype=dtype)
+    out = np.empty(len(values), dtype=object)
+    if "item_dtype" in state:
+        out[:] = list(np.asarray(values, dtype=np.dtype(state["item_dtype"])))
+    else:
+        for i, v in enumerate(values):
+            out[i] = _from_json_scalar(v)
+    return out
+
 
 def _cast_numeric(values: np.ndarray, dtype: Any) -> Any:
     """Cast float values to ``dtype``; integer targets are rounded and clipped, not truncated."""

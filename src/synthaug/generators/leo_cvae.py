@@ -39,6 +39,7 @@ from synthaug.deep import (
     torch_threads,
     train,
 )
+from synthaug.encoding import TableCodec
 from synthaug.exceptions import (
     DataTypeError,
     InvalidInputError,
@@ -659,7 +660,6 @@ class LEOCVAEGenerator(BaseGenerator):
         rows this generator samples."""
         self._check_fitted()
         torch = require_torch("saving a model")
-        codec = self.codec_
         tensors = {f"net.{k}": v for k, v in self.module_.state_dict().items()}
         tensors.update({
             "rows": self._rows,
@@ -680,10 +680,7 @@ class LEOCVAEGenerator(BaseGenerator):
             "classes_dtype": self.classes_.dtype.str if self.classes_.dtype != object
             else "object",
             "target_class": self.target_class_,
-            "codec": {"is_frame": bool(codec.is_frame_), "columns": list(codec.columns_),
-                      "dtypes": [str(dt) for dt in codec.dtypes_],
-                      "array_dtype": str(getattr(codec, "array_dtype_", "float64")),
-                      "index_name": getattr(codec, "index_name_", None)},
+            "codec": self.codec_.to_state(),
             "n_neighbors": self.n_neighbors_,
             "class_weights": [[k, v] for k, v in self.class_weights_.items()],
             "history": self.history_,
@@ -695,9 +692,6 @@ class LEOCVAEGenerator(BaseGenerator):
     @classmethod
     def load(cls, path: str | Path, device: str = "auto") -> LEOCVAEGenerator:
         """A generator saved by :meth:`save`, ready to sample, on ``device``."""
-        import pandas as pd
-
-        from synthaug.encoding import TableCodec
         from synthaug.generators._leo_cvae_net import ConditionalVAE
 
         tensors, config = load_fitted(path, kind=cls.__name__)
@@ -706,16 +700,7 @@ class LEOCVAEGenerator(BaseGenerator):
         params["device"] = device
         gen = cls(**params)
         dev = resolve_device(device, cls.__name__)
-        info = config["codec"]
-        if info["is_frame"]:
-            template: Any = pd.DataFrame({
-                i: pd.Series([], dtype=pd.api.types.pandas_dtype(dt))
-                for i, dt in enumerate(info["dtypes"])})
-            template.columns = pd.Index(info["columns"])
-            template.index.name = info["index_name"]
-        else:
-            template = np.empty((0, len(info["columns"])), dtype=np.dtype(info["array_dtype"]))
-        gen.codec_ = TableCodec(categorical_features=None).fit(template)
+        gen.codec_ = TableCodec.from_state(config["codec"])
         dtype = config["classes_dtype"]
         gen.classes_ = np.asarray(config["classes"],
                                   dtype=object if dtype == "object" else np.dtype(dtype))

@@ -40,6 +40,7 @@ import numpy as np
 
 from synthaug._random import rng_from, to_entropy
 from synthaug.deep import load_fitted, resolve_device, save_fitted, seeded, torch_threads
+from synthaug.encoding import TableCodec
 from synthaug.exceptions import (
     GenerationError,
     InvalidInputError,
@@ -58,6 +59,12 @@ _INVALID = ("complete", "drop", "impute")
 #: pre-trained model (the ImbLLM reference setting).
 EPOCHS_TINY = 20
 EPOCHS_FINETUNE = 50
+#: The tiny model trains from scratch: on a small class 20 epochs are a few dozen steps,
+#: too few to learn to write whole rows (on ecoli3's 17-row folds most rows came out
+#: incomplete). With ``epochs=None`` it runs at least this many optimiser steps, in at most
+#: ``MAX_EPOCHS_TINY`` epochs.
+MIN_STEPS_TINY = 1000
+MAX_EPOCHS_TINY = 300
 #: Continuations of one row (``invalid="complete"``) before it is given up for a fresh one.
 MAX_CONTINUATIONS = 4
 #: Names tried, in order, for the label clause (the first that is no feature's name).
@@ -111,8 +118,10 @@ class LLMGenerator(BaseGenerator):
     k_neighbors : int, default=5
         Neighbours of the interpolation (capped at the class's rows minus one).
     epochs : int or None, default=None
-        Training epochs; None is 20 for the tiny model and 50 (the reference setting) for
-        a pre-trained one. 0 trains nothing (useful to test failure handling).
+        Training epochs; None is 50 for a pre-trained model (the reference setting) and,
+        for the tiny model, 20 or as many as it takes to run 1,000 optimiser steps (at most
+        300 epochs): a model trained from scratch on a small class needs the steps. 0
+        trains nothing (useful to test failure handling).
     batch_size : int, default=32
     learning_rate : float or None, default=None
         None: 5e-3 for the tiny model (warm-up over 5 % of the steps, then cosine decay to
@@ -365,8 +374,14 @@ class LLMGenerator(BaseGenerator):
                     "shorter columns (names and values), or a model with a longer context.")
             if limit is not None and limit < needed:
                 max_new = max(1, limit - longest - 8)
-            epochs = (self.epochs if self.epochs is not None else
-                      EPOCHS_TINY if kind == "tiny" else EPOCHS_FINETUNE)
+            if self.epochs is not None:
+                epochs = self.epochs
+            elif kind == "tiny":
+                per_epoch = math.ceil(len(first) / self.batch_size)
+                epochs = min(MAX_EPOCHS_TINY,
+                             max(EPOCHS_TINY, math.ceil(MIN_STEPS_TINY / per_epoch)))
+            else:
+                epochs = EPOCHS_FINETUNE
             lr = (float(self.learning_rate) if self.learning_rate is not None else
                   lm.LR_TINY if kind == "tiny" else lm.LR_FINETUNE)
             rng_epochs = rng_from(seed, 4)
@@ -643,10 +658,6 @@ class LLMGenerator(BaseGenerator):
         if not isinstance(params["random_state"], (int, np.integer, type(None))):
             params["random_state"] = None
         codec = self.codec_
-        cat_dtypes = []
-        for j in codec.categorical_idx_:
-            dt = codec.dtypes_[j]
-            cat_dtypes.append({"ordered": bool(dt.ordered)} if hasattr(dt, "ordered") else None)
         config = {
             "class": type(self).__name__,
             "params": params,
@@ -657,15 +668,7 @@ class LLMGenerator(BaseGenerator):
             "classes_dtype": self.classes_.dtype.str if self.classes_.dtype != object
             else "object",
             "target_class": self.target_class_,
-            "codec": {"is_frame": bool(codec.is_frame_), "columns": list(codec.columns_),
-                      "dtypes": [str(dt) for dt in codec.dtypes_],
-                      "array_dtype": str(getattr(codec, "array_dtype_", "float64")),
-                      "index_name": getattr(codec, "index_name_", None),
-                      "categorical_mask": codec.categorical_mask_.tolist(),
-                      "categories": [c.tolist() for c in codec.categories_],
-                      "categories_dtype": [c.dtype.str if c.dtype != object else "object"
-                                           for c in codec.categories_],
-                      "categorical_dtypes": cat_dtypes},
+            "codec": codec.to_state(),
             "text": {"num_names": [_column_text(codec.columns_[j])
                                    for j in codec.numeric_idx_],
                      "cat_names": [_column_text(codec.columns_[j])
@@ -688,9 +691,6 @@ class LLMGenerator(BaseGenerator):
     @classmethod
     def load(cls, path: str | Path, device: str = "auto") -> LLMGenerator:
         """A generator saved by :meth:`save`, ready to sample, on ``device``."""
-        import pandas as pd
-
-        from synthaug.encoding import TableCodec
         from synthaug.generators import _llm_model as lm
 
         tensors, config = load_fitted(path, kind=cls.__name__)
@@ -701,28 +701,7 @@ class LLMGenerator(BaseGenerator):
         params["device"] = device
         gen = cls(**params)
         dev = resolve_device(device, cls.__name__)
-        info = config["codec"]
-        mask = [bool(v) for v in info["categorical_mask"]]
-        if info["is_frame"]:
-            template: Any = pd.DataFrame({
-                i: pd.Series([], dtype=object if m else pd.api.types.pandas_dtype(dt))
-                for i, (dt, m) in enumerate(zip(info["dtypes"], mask))})
-            template.columns = pd.Index(info["columns"])
-            template.index.name = info["index_name"]
-        else:
-            template = np.empty((0, len(info["columns"])), dtype=np.dtype(info["array_dtype"]))
-        codec = TableCodec(categorical_features=mask).fit(template)
-        codec.categories_ = [np.asarray(c, dtype=object if dt == "object" else np.dtype(dt))
-                             for c, dt in zip(info["categories"], info["categories_dtype"])]
-        if info["is_frame"]:
-            for k, j in enumerate(codec.categorical_idx_):
-                extra = info["categorical_dtypes"][k]
-                if extra is not None:
-                    codec.dtypes_[j] = pd.CategoricalDtype(codec.categories_[k],
-                                                           ordered=extra["ordered"])
-                else:
-                    codec.dtypes_[j] = pd.api.types.pandas_dtype(info["dtypes"][j])
-        gen.codec_ = codec
+        codec = gen.codec_ = TableCodec.from_state(config["codec"])
         dtype = config["classes_dtype"]
         gen.classes_ = np.asarray(config["classes"],
                                   dtype=object if dtype == "object" else np.dtype(dtype))

@@ -42,6 +42,7 @@ from synthaug.deep import (
     torch_threads,
     train,
 )
+from synthaug.encoding import TableCodec
 from synthaug.exceptions import (
     InvalidParameterError,
     NotEnoughSamplesError,
@@ -580,7 +581,6 @@ class MOMSGenerator(BaseGenerator):
         """Save the fitted generator to the folder ``path`` (safetensors + JSON, no
         pickle); :meth:`load` reads it back and samples the same rows."""
         self._check_fitted()
-        codec = self.codec_
         tensors = {f"model.{k}": v for k, v in self.model_.state_dict().items()}
         tensors["source"] = self._source
         config = {
@@ -598,7 +598,7 @@ class MOMSGenerator(BaseGenerator):
                 "uses_triplet": self.uses_triplet_,
             },
             "n_levels": list(self.n_levels_),
-            "codec": _codec_state(codec),
+            "codec": self.codec_.to_state(),
         }
         return save_fitted(path, tensors, config)
 
@@ -636,50 +636,8 @@ class MOMSGenerator(BaseGenerator):
         gen.batch_size_ = int(fitted["batch_size"])
         gen.uses_triplet_ = bool(fitted["uses_triplet"])
         gen.chunk_size_ = int(min(gen._source.shape[0], _MAX_CHUNK))
-        gen.codec_ = _codec_from_state(config["codec"])
+        gen.codec_ = TableCodec.from_state(config["codec"])
         gen.n_features_in_ = gen.codec_.n_features_in_
         gen.is_fitted_ = True
         del torch
         return gen
-
-
-def _codec_state(codec: Any) -> dict[str, Any]:
-    """What :meth:`TableCodec.decode` needs, as JSON-ready values."""
-    return {"is_frame": bool(codec.is_frame_), "columns": list(codec.columns_),
-            "dtypes": [str(t) for t in codec.dtypes_],
-            "ordered": [bool(getattr(t, "ordered", False)) for t in codec.dtypes_],
-            "array_dtype": str(getattr(codec, "array_dtype_", "float64")),
-            "categorical_mask": codec.categorical_mask_.tolist(),
-            "categories": [c.tolist() for c in codec.categories_],
-            "index_name": getattr(codec, "index_name_", None)}
-
-
-def _codec_from_state(state: dict[str, Any]) -> Any:
-    """A :class:`TableCodec` ready to decode, rebuilt from :func:`_codec_state`."""
-    import pandas as pd
-
-    from synthaug.encoding import TableCodec
-
-    codec = TableCodec(None)
-    mask = np.asarray(state["categorical_mask"], dtype=bool)
-    cats = [np.asarray(c, dtype=object) for c in state["categories"]]
-    codec.is_frame_ = bool(state["is_frame"])
-    codec.columns_ = list(state["columns"])
-    codec.categorical_mask_ = mask
-    codec.numeric_idx_ = np.flatnonzero(~mask)
-    codec.categorical_idx_ = np.flatnonzero(mask)
-    codec.categories_ = cats
-    codec.n_features_in_ = len(codec.columns_)
-    pos = {j: k for k, j in enumerate(codec.categorical_idx_)}
-    dtypes = []
-    for j, (name, ordered) in enumerate(zip(state["dtypes"], state["ordered"], strict=True)):
-        if name == "category":
-            dtypes.append(pd.CategoricalDtype(cats[pos[j]], ordered=ordered))
-        else:
-            dtypes.append(pd.api.types.pandas_dtype(name))
-    codec.dtypes_ = dtypes
-    if codec.is_frame_:
-        codec.index_name_ = state["index_name"]
-    else:
-        codec.array_dtype_ = np.dtype(state["array_dtype"])
-    return codec
