@@ -159,11 +159,12 @@ def test_label_smoothing_outside_range_is_refused(value):
 # ---------------------------------------------------------------------- batch size
 def test_suggest_batch_size():
     assert suggest_batch_size([0] * 900 + [1] * 900) == 128
-    assert suggest_batch_size([0] * 1600 + [1] * 100) == 32      # 128 / 4
-    assert suggest_batch_size([0] * 6400 + [1] * 100) == 16      # 128 / 8
-    assert suggest_batch_size([0] * 100000 + [1] * 10) == 8      # floor
+    assert suggest_batch_size([0] * 1600 + [1] * 400) == 32      # 128 / 4
+    assert suggest_batch_size([0] * 1600 + [1] * 100) == 8       # 128 / 16
+    assert suggest_batch_size([0] * 1000 + [1] * 30) == 4        # 3.8 -> the floor, 4
+    assert suggest_batch_size([0] * 100000 + [1] * 10) == 4      # floor
     assert suggest_batch_size([0] * 60 + [1] * 60) == 8          # 120 rows / 8 steps -> 8
-    assert suggest_batch_size([0] * 3 + [1] * 2) == 5            # fewer rows than min_size
+    assert suggest_batch_size([0] * 2 + [1] * 1) == 3            # fewer rows than min_size
     with pytest.raises(InvalidParameterError, match="min_size"):
         suggest_batch_size([0, 1], min_size=64, max_size=8)
 
@@ -246,7 +247,8 @@ def test_mlp_string_labels_and_three_classes():
                                weights=[0.7, 0.2, 0.1], random_state=2)
     labels = np.array(["ant", "bee", "cat"])[y]
     clf = ImbalancedMLPClassifier(max_epochs=15, sam_mode="per_class_radius",
-                                  class_weight="balanced", random_state=0).fit(X, labels)
+                                  label_smoothing=0.05, class_weight="balanced",
+                                  random_state=0).fit(X, labels)
     assert clf.classes_.tolist() == ["ant", "bee", "cat"]
     assert set(clf.predict(X)) <= {"ant", "bee", "cat"}
     counts = np.bincount(y)
@@ -293,3 +295,59 @@ def test_cnn_wrong_image_shape_names_the_expected_one(shape):
     y = np.arange(40) % 2
     with pytest.raises(InvalidInputError, match=r"\(C, H, W\) = \(1, 8, 8\)"):
         ImbalancedCNNClassifier(max_epochs=1).fit(X, y)
+
+
+def test_generator_policy_on_tiny_classes_and_the_users_policy_left_alone():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(104, 3))
+    y = np.array([0] * 100 + [1] * 3 + [2])
+    policy = GeneratorPolicy("smote")
+    clf = ImbalancedMLPClassifier(hidden_layer_sizes=(8,), augmentation=policy,
+                                  max_epochs=2, random_state=0).fit(X, y)
+    assert not hasattr(policy, "fitted_")                       # the parameter is not fitted
+    gens = {code: gen for code, _, gen in clf.augmentation_.fitted_}
+    assert gens[1].k_neighbors == 2                             # 3 rows: at most 2 neighbours
+    assert type(gens[2]).__name__ == "RandomGenerator"          # 1 row: copied
+    extra_X, extra_y = clf.augmentation_.extra_rows(np.random.default_rng(0))
+    np.testing.assert_allclose(extra_X[extra_y == 2],
+                               np.repeat(((X - clf.mean_) / clf.scale_)[y == 2], 99, axis=0))
+
+
+def _signed_boundary_distance(clf, X, y, minority=1, steps=160):
+    """Mean signed distance from the minority training points to the decision boundary,
+    on a grid: positive when a point lies on the minority side."""
+    lo, hi = X.min(axis=0) - 0.5, X.max(axis=0) + 0.5
+    g0, g1 = np.meshgrid(np.linspace(lo[0], hi[0], steps), np.linspace(lo[1], hi[1], steps))
+    grid = np.c_[g0.ravel(), g1.ravel()]
+    side = clf.predict(grid) == minority
+    out = []
+    for point, own in zip(X[y == minority], clf.predict(X[y == minority]) == minority,
+                          strict=True):
+        other = grid[side != own]
+        d = np.sqrt(((other - point) ** 2).sum(axis=1)).min() if len(other) else 0.0
+        out.append(d if own else -d)
+    return float(np.mean(out))
+
+
+@pytest.mark.slow
+def test_sam_a_moves_the_boundary_away_from_the_minority():
+    """Two moons, 1000 majority against 20 minority points, full-batch training: SAM-A's
+    boundary keeps further from the minority training points than plain SGD's (the
+    behaviour the paper shows on a 2-D toy; experiment C of docs/imbalanced_nn.md)."""
+    from sklearn.datasets import make_moons
+
+    gains = []
+    for seed in range(3):
+        X, y = make_moons(2000, noise=0.2, random_state=seed)
+        rng = np.random.default_rng(seed)
+        keep = np.r_[rng.choice(np.flatnonzero(y == 0), 1000, replace=False),
+                     rng.choice(np.flatnonzero(y == 1), 20, replace=False)]
+        X, y = X[keep], y[keep]
+        dist = {}
+        for sam in ("none", "sam-a"):
+            clf = ImbalancedMLPClassifier(hidden_layer_sizes=(64, 64), sam=sam, rho=0.05,
+                                          batch_size=len(y), max_epochs=500,
+                                          learning_rate=0.1, random_state=seed).fit(X, y)
+            dist[sam] = _signed_boundary_distance(clf, X, y)
+        gains.append(dist["sam-a"] - dist["none"])
+    assert np.mean(gains) > 0.03 and sum(g > 0 for g in gains) >= 2, gains

@@ -100,8 +100,8 @@ class _Noise(AugmentationPolicy):
 
         if self.strength == 0:
             return X
-        return X + 0.1 * self.strength * torch.randn(X.shape, generator=gen, dtype=X.dtype,
-                                                     device=X.device)
+        noise = torch.randn(X.shape, generator=gen, dtype=X.dtype)   # gen lives on the CPU
+        return X + 0.1 * self.strength * noise.to(X.device)
 
 
 class _Mixup(AugmentationPolicy):
@@ -134,6 +134,11 @@ class GeneratorPolicy(AugmentationPolicy):
     strength : float, default=1.0
         Rows added per class and epoch, as a multiple of the class's gap to the largest
         class (1: each epoch is balanced).
+
+    Notes
+    -----
+    A class with fewer rows than a neighbour-based generator's ``k_neighbors + 1`` is
+    given ``k_neighbors = n_c - 1``; a class of one row is copied (random oversampling).
     """
 
     name = "generator"
@@ -155,7 +160,14 @@ class GeneratorPolicy(AugmentationPolicy):
         native = None
         for code in np.flatnonzero(counts < counts.max()):
             n_new = round(float(self.strength * (counts.max() - counts[code])))
-            if n_new == 0:
+            if n_new == 0 or counts[code] == 0:
+                continue
+            if counts[code] < 2:       # one row: nothing to interpolate, copy it
+                from synthaug.generators import RandomGenerator
+
+                gen = RandomGenerator(random_state=random_state)
+                self.fitted_.append((int(code), n_new, gen.fit(
+                    X, y, target_class=int(code), categorical_features=None)))
                 continue
             if getattr(template, "multiclass_native", False):
                 if native is None:
@@ -164,8 +176,12 @@ class GeneratorPolicy(AugmentationPolicy):
                 self.fitted_.append((int(code), n_new, native))
                 continue
             gen = clone(template)
-            if "random_state" in gen.get_params():
+            params = gen.get_params()
+            if "random_state" in params:
                 gen.set_params(random_state=random_state)
+            k = params.get("k_neighbors")
+            if isinstance(k, int) and k > counts[code] - 1:   # a small class: fewer neighbours
+                gen.set_params(k_neighbors=int(counts[code] - 1))
             self.fitted_.append((int(code), n_new, gen.fit(X, y, target_class=int(code),
                                                            categorical_features=None)))
 
@@ -284,13 +300,15 @@ class _Trivial(_Affine):
         scale = torch.where(op == 4, 1 + sign * mag * 0.2 * s, zero + 1)
         out = affine_images(X, tx, ty, angle, scale, shear)
         view = (n, 1, 1, 1)
-        m = mag.to(X.dtype).view(view)
-        sg = sign.to(X.dtype).view(view)
+        device = out.device
+        m = mag.to(X.dtype).view(view).to(device)
+        sg = sign.to(X.dtype).view(view).to(device)
         mean = out.mean(dim=(1, 2, 3), keepdim=True)
         contrast = (mean + (out - mean) * (1 + sg * m * 0.5 * s)).clamp(self.low_, self.high_)
         bright = (out + sg * m * 0.2 * s * (self.high_ - self.low_)).clamp(self.low_,
                                                                            self.high_)
-        noise = out + m * 0.1 * s * torch.randn(out.shape, generator=gen, dtype=out.dtype)
+        noise = out + m * 0.1 * s * torch.randn(out.shape, generator=gen,
+                                                dtype=out.dtype).to(device)
         cut = out.clone()
         r = torch.randint(0, max(h - 1, 1), (n,), generator=gen)
         c = torch.randint(0, max(w - 1, 1), (n,), generator=gen)
@@ -300,7 +318,7 @@ class _Trivial(_Affine):
                  & (cols >= c.view(n, 1, 1)) & (cols < c.view(n, 1, 1) + 2))
         cut = cut.masked_fill(patch.unsqueeze(1).to(cut.device), 0.0)
         for code, version in ((5, contrast), (6, bright), (7, noise), (8, cut)):
-            out = torch.where((op == code).view(view).to(out.device), version, out)
+            out = torch.where((op == code).view(view).to(device), version, out)
         return out
 
 
