@@ -83,9 +83,9 @@ def advice_html(advice: Advice) -> str:
                                 f"{one['alignment']:.3f}, theory target "
                                 f"{'none' if th is None else round(th)} rows"))
         sections.append(("diagnostics", "Diagnostics", [
-            _Note("On a standardised logistic-regression pilot: is the imbalance the "
-                  "leading error, and is each generator's bias aligned with the class "
-                  "shift?"), _Items(items)]))
+            _Note(f"On {diag.get('model', 'the pilot')}: is the imbalance the leading "
+                  "error, and is each generator's bias aligned with the class shift?"),
+            _Items(items)]))
     if advice.skipped:
         sections.append(("skipped", "Not tried", [_Items(list(advice.skipped.items()))]))
     return _html_page("synthaug advice", sections)

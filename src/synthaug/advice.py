@@ -18,10 +18,11 @@ decision threshold is tuned on inner folds of each training part (scikit-learn's
 ``TunedThresholdClassifierCV``), the no-synthesis answers included, and sizes are chosen by
 the balanced log loss.
 
-Around the ranking it runs the diagnostics of "Theory-guided validation of synthetic sample
-sizes" (binary data; see ``docs/vtss.md``): the local-symmetry test (is the imbalance the
-leading error at all?) and, per generator, the generator-quality score and the alignment
-of the generator's bias with the class shift, all on a logistic-regression pilot. The
+Around the ranking it runs the diagnostics of VTSS / TG-VTSS (binary data; see
+``docs/vtss.md``): the local-symmetry test (is the imbalance the leading error at all?)
+and, per generator, the generator-quality score and the alignment of the generator's bias
+with the class shift, on the classifier when they support it (logistic regression, an
+MLP), else on a standardised logistic-regression pilot. The
 :class:`Advice` says in words what to do, holds the chosen pipeline (``best_estimator_``),
 the ranking with fold-level uncertainty, the loss-against-size curves and the diagnostics,
 and writes a one-page HTML report.
@@ -399,18 +400,24 @@ class _Run:
         self.log(f"{label}: {self.scores[label].mean():.4f}")
 
 
-def _diagnostics(X: np.ndarray, y: np.ndarray, generators: list[str], seed: int
-                 ) -> dict[str, Any]:
-    """The symmetry test and each generator's quality and alignment (binary data, on a
-    logistic-regression pilot)."""
+def _diagnostics(X: np.ndarray, y: np.ndarray, classifier: Any, generators: list[str],
+                 seed: int) -> dict[str, Any]:
+    """The symmetry test and each generator's quality and alignment (binary data), on the
+    classifier when the diagnostics support it (logistic regression, an MLP), else on a
+    standardised logistic-regression pilot, as TG-VTSS does."""
     from synthaug.diagnostics import alignment, generator_quality, symmetry_test, theory_target
+    from synthaug.diagnostics.scores import check_supported, final_step
     from synthaug.registry import make_generator
     from synthaug.search.vtss import default_pilot
 
-    pilot = default_pilot()
+    try:
+        check_supported(classifier)
+        pilot = classifier
+    except InvalidParameterError:
+        pilot = default_pilot()
     test = symmetry_test(pilot, X, y)
     out: dict[str, Any] = {"symmetry": test.as_dict(), "regime": test.regime,
-                           "generators": {}}
+                           "model": type(final_step(pilot)).__name__, "generators": {}}
     counts = pd.Series(y).value_counts()
     gap = int(counts.max() - counts.min())
     for name in generators:
@@ -595,8 +602,8 @@ def advise(X: Any, y: Any, classifier: Any = None, generators: Any = "fast",
             skipped["kotaro"] = (f"more than {KOTARO_MAX_ROWS:,} rows"
                                  if len(y_arr) > KOTARO_MAX_ROWS else "time budget spent")
         if run.binary:
-            diagnostics = _diagnostics(X_arr, y_arr, [n for n in names
-                                                      if n in FAST_GENERATORS], seed)
+            diagnostics = _diagnostics(X_arr, y_arr, classifier,
+                                       [n for n in names if n in FAST_GENERATORS], seed)
         for name in names:
             missing = _requirement_missing(name)
             if missing is not None:
