@@ -500,8 +500,8 @@ class LLMOversampler(_NamedOversampler):
     Parameters
     ----------
     model, permutation, n_interpolated, k_neighbors, epochs, batch_size, learning_rate,
-    temperature, top_k, top_p, invalid, allow_extrapolation, max_tries, guided, device,
-    progress
+    temperature, top_k, top_p, decimals, invalid, allow_extrapolation, max_tries,
+    max_new_tokens, guided, device, progress
         See :class:`synthaug.generators.LLMGenerator`.
     sampling_strategy, categorical_features, random_state
         See :class:`Oversampler`.
@@ -510,14 +510,15 @@ class LLMOversampler(_NamedOversampler):
     _generator_class = LLMGenerator
     _generator_params = ("model", "permutation", "n_interpolated", "k_neighbors", "epochs",
                          "batch_size", "learning_rate", "temperature", "top_k", "top_p",
-                         "invalid", "allow_extrapolation", "max_tries", "guided", "device",
-                         "progress")
+                         "decimals", "invalid", "allow_extrapolation", "max_tries",
+                         "max_new_tokens", "guided", "device", "progress")
 
     def __init__(self, model: Any = "tiny", permutation: str = "label-first",
                  n_interpolated: Any = None, k_neighbors: int = 5, epochs: Any = None,
                  batch_size: int = 32, learning_rate: Any = None, temperature: float = 0.7,
-                 top_k: Any = 50, top_p: float = 1.0, invalid: str = "complete",
-                 allow_extrapolation: bool = False, max_tries: int = 20, guided: bool = True,
+                 top_k: Any = 50, top_p: float = 1.0, decimals: Any = "auto",
+                 invalid: str = "complete", allow_extrapolation: bool = False,
+                 max_tries: int = 20, max_new_tokens: Any = None, guided: bool = True,
                  device: str = "auto", progress: bool = False, *,
                  sampling_strategy: Any = "auto", categorical_features: Any = "auto",
                  random_state: Any = None) -> None:
@@ -531,9 +532,11 @@ class LLMOversampler(_NamedOversampler):
         self.temperature = temperature
         self.top_k = top_k
         self.top_p = top_p
+        self.decimals = decimals
         self.invalid = invalid
         self.allow_extrapolation = allow_extrapolation
         self.max_tries = max_tries
+        self.max_new_tokens = max_new_tokens
         self.guided = guided
         self.device = device
         self.progress = progress

@@ -157,7 +157,9 @@ class LLMGenerator(BaseGenerator):
         column the row lacks, after a categorical name only one of the class's categories,
         and the end only once every column is written (numbers stay free). False samples
         freely, as GReaT and ImbLLM do, and relies on ``invalid`` alone. Not used when the
-        tokenizer splits names differently in context (``guided_`` tells).
+        tokenizer splits names differently in context (``guided_`` tells). Fixed at
+        ``fit`` (the guide is built from the tokenizer then): changing it afterwards with
+        ``set_params`` takes effect at the next ``fit``.
     device : {"auto", "cpu", "cuda"}, default="auto"
     progress : bool, default=False
         Show a progress bar while training.
@@ -406,6 +408,7 @@ class LLMGenerator(BaseGenerator):
         self._positions = lm.max_positions(model)
         self._build_guide()
         self.invalid_rate_ = math.nan
+        self.continued_rows_ = 0
         self.invalid_reasons_: dict[str, int] = {}
         self.imputed_cells_ = 0
 
@@ -727,6 +730,7 @@ class LLMGenerator(BaseGenerator):
         gen._positions = lm.max_positions(gen.model_)
         gen._build_guide()
         gen.invalid_rate_ = math.nan
+        gen.continued_rows_ = 0
         gen.invalid_reasons_ = {}
         gen.imputed_cells_ = 0
         gen.is_fitted_ = True
