@@ -147,6 +147,27 @@ def test_interrupted_run_returns_what_finished(data, monkeypatch):
     assert "smote" in advice.curves and "adasyn" not in advice.curves
 
 
+def test_a_generator_that_fails_is_skipped_not_fatal(data, monkeypatch):
+    from synthaug.exceptions import InvalidInputError as Refused
+
+    X, y = data
+    original = advise_module._Run.generator
+
+    def refuse_adasyn(self, name):
+        if name == "adasyn":
+            self.scores["adasyn (gamma 1)"] = np.zeros(5)   # a partial result, then a failure
+            raise Refused("every row of class 1 was filtered as noise")
+        return original(self, name)
+
+    monkeypatch.setattr(advise_module._Run, "generator", refuse_adasyn)
+    advice = advise(X, y, generators=["adasyn", "smote"], random_state=0)
+    assert advice.skipped["adasyn"].startswith("failed: InvalidInputError: every row")
+    assert not any(c.startswith("adasyn") for c in advice.ranking["candidate"])
+    assert "smote" in advice.curves
+    with pytest.raises(InvalidParameterError, match="could not score any answer"):
+        advise(X, y, generators=["adasyn"], baselines=(), random_state=0)
+
+
 def test_report_and_json(logreg_advice, tmp_path):
     html = logreg_advice.to_html(tmp_path / "advice.html")
     assert (tmp_path / "advice.html").read_text(encoding="utf-8") == html

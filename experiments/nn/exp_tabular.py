@@ -29,6 +29,8 @@ from common import figure, parser, save, save_figure
 DATASETS = ("haberman", "ecoli1", "ecoli4", "ionosphere", "yeast-2_vs_4", "wisconsin",
             "abalone9_18", "pima", "vehicle0", "yeast-1-2-8-9_vs_7", "vowel0", "german")
 METHODS = ("recipe", "plain MLP", "plain MLP + SMOTE", "HGB")
+#: Settings of the recipe that differ from the classifier's defaults (``--recipe k=v``).
+RECIPE_OVERRIDES: dict = {}
 MEASURES = ("balanced_accuracy", "mcc", "auprc")
 
 
@@ -42,7 +44,8 @@ def run_fold(method, X_tr, y_tr, X_te, seed, epochs):
         return HistGradientBoostingClassifier(random_state=seed).fit(X_tr, y_tr) \
             .predict_proba(X_te)[:, 1]
     if method == "recipe":
-        clf = ImbalancedMLPClassifier(max_epochs=epochs, device="cpu", random_state=seed)
+        clf = ImbalancedMLPClassifier(max_epochs=epochs, device="cpu", random_state=seed,
+                                      **RECIPE_OVERRIDES)
     else:
         if method.endswith("SMOTE"):
             X_tr, y_tr = SMOTE(random_state=seed).fit_resample(X_tr, y_tr)
@@ -62,7 +65,17 @@ def main() -> None:
 
     p = parser(__doc__.splitlines()[0], seeds=1)
     p.add_argument("--folds", type=int, default=None)
+    p.add_argument("--recipe", action="append", default=[], metavar="KEY=VALUE",
+                   help="a recipe setting other than the default (Python literal), e.g. "
+                        "label_smoothing=0.05; the results go to exp_tabular_<tag>.json")
+    p.add_argument("--tag", default=None, help="suffix of the result and figure names")
     args = p.parse_args()
+    import ast
+
+    for item in args.recipe:
+        key, _, value = item.partition("=")
+        RECIPE_OVERRIDES[key.strip()] = ast.literal_eval(value.strip())
+    stem = "exp_tabular" + (f"_{args.tag}" if args.tag else "")
     started = time.time()
     names = DATASETS[:3] if args.quick else DATASETS
     folds = args.folds or (3 if args.quick else 5)
@@ -113,8 +126,8 @@ def main() -> None:
                "epochs": epochs, "datasets": info, "mean_rank": ranks, "mean_score": means,
                "recipe_vs_others_datasets": wins,
                "cpu_seconds_per_method": {k: round(v, 1) for k, v in timing.items()},
-               "table": table, "runs": rows}
-    save("exp_tabular", payload, started, args.quick)
+               "table": table, "runs": rows, "recipe_overrides": RECIPE_OVERRIDES}
+    save(stem, payload, started, args.quick)
 
     fig, axes = figure(1, len(MEASURES), size=(3.6, 3.2))
     for ax, k in zip(axes[0], MEASURES, strict=True):
@@ -127,7 +140,7 @@ def main() -> None:
         ax.grid(alpha=0.3, axis="y")
     fig.suptitle(f"Tabular: {len(names)} datasets, {folds}-fold CV (lower rank = better)",
                  fontsize=10)
-    save_figure(fig, "exp_tabular", args.quick)
+    save_figure(fig, stem, args.quick)
 
 
 if __name__ == "__main__":

@@ -44,7 +44,7 @@ from sklearn.model_selection import StratifiedKFold
 from synthaug._labels import class_roles, plain_label
 from synthaug._random import to_entropy
 from synthaug._validation import check_numeric_X_y
-from synthaug.exceptions import InvalidParameterError, NotEnoughSamplesError
+from synthaug.exceptions import InvalidParameterError, NotEnoughSamplesError, SynthaugError
 from synthaug.metrics import (
     METRICS,
     average_precision,
@@ -345,6 +345,12 @@ class _Run:
         return _score(self.func, False, self.y[val], fitted.predict_proba(self.X[val]),
                       fitted.classes_)
 
+    def discard(self, name: str) -> None:
+        """Forget whatever an answer that failed part-way left behind."""
+        for table in (self.scores, self.info, self.curves):
+            for key in [k for k in table if k == name or k.startswith(f"{name} (")]:
+                del table[key]
+
     def baseline(self, name: str, estimator: Any) -> None:
         t0 = time.perf_counter()
         self.scores[name] = np.array([self._fold_score(estimator, k)
@@ -595,7 +601,11 @@ def advise(X: Any, y: Any, classifier: Any = None, generators: Any = "fast",
         elif run.binary and len(y_arr) <= KOTARO_MAX_ROWS and left() > 0:
             from synthaug.classifiers import KOTARO
 
-            run.baseline("kotaro", KOTARO(random_state=seed % 2**32))
+            try:
+                run.baseline("kotaro", KOTARO(random_state=seed % 2**32))
+            except SynthaugError as exc:
+                skipped["kotaro"] = f"failed: {type(exc).__name__}: {exc}"
+                run.discard("kotaro")
         elif not run.binary:
             skipped["kotaro"] = "binary data only"
         else:
@@ -618,13 +628,22 @@ def advise(X: Any, y: Any, classifier: Any = None, generators: Any = "fast",
                 skipped[name] = "time budget: a deep generator would not fit in what is left"
                 continue
             t0 = time.perf_counter()
-            run.generator(name)
+            try:
+                run.generator(name)
+            except SynthaugError as exc:   # one generator that cannot run is not fatal
+                skipped[name] = f"failed: {type(exc).__name__}: {exc}"
+                run.discard(name)
+                continue
             if not deep:
                 fast_seconds.append(time.perf_counter() - t0)
     except KeyboardInterrupt:
         interrupted = True
         if not run.scores:
             raise
+    if not run.scores:
+        raise InvalidParameterError(
+            "advise could not score any answer: "
+            + "; ".join(f"{k}: {v}" for k, v in skipped.items()))
     ranking = _ranking(run)
     gap = int(sum(roles.counts[roles.majority] - n for c, n in roles.counts.items()
                   if c != roles.majority))
