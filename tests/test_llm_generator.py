@@ -212,3 +212,23 @@ def test_generator_protocol(data):
     X, y = data
     results = check_generator(LLMGenerator(**FAST, random_state=0), X, y, sizes=(0, 1, 7, 300))
     assert all(results.values()), results
+
+
+@pytest.mark.slow
+def test_as_the_generator_of_vtss_and_of_bias_correction():
+    """The LLM generator plugs into the size search and the bias-corrected classifier like
+    any other (numeric tables: both take numbers only)."""
+    from sklearn.linear_model import LogisticRegression
+
+    from synthaug.correction import BiasCorrectedClassifier
+    from synthaug.search import VTSS
+
+    X, y = table(60, 30)
+    X = X[["a", "b"]].to_numpy(dtype=float)
+    gen = LLMGenerator(**FAST, random_state=0)
+    search = VTSS(LogisticRegression(), gen, gammas=(0.0, 1.0), cv=2,
+                  random_state=0).fit(X, y)
+    assert search.cv_results_["size"].tolist() == [0, 30]
+    assert search.best_estimator_.predict_proba(X).shape == (90, 2)
+    corrected = BiasCorrectedClassifier(gen, n_splits=2, random_state=0).fit(X, y)
+    assert corrected.predict_proba(X[:5]).shape == (5, 2)

@@ -52,7 +52,7 @@ def defaults(args) -> None:
     for seed in range(seeds):
         for r in ratios:
             task = binary_task(seed, r)
-            for name, extra in (("defaults (shift)", {}),
+            for name, extra in (("defaults", {}),
                                 ("defaults + generator", {
                                     "augmentation": "generator",
                                     "augmentation_generator": SMOTEGenerator(
