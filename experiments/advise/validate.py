@@ -9,7 +9,10 @@ could pick without advice are scored too:
 * ``none`` (the classifier alone), ``class-weight`` (balanced weights), ``threshold``
   (the classifier with its threshold tuned for MCC; the peer study's threshold moving),
 * ``smote-balance`` (SMOTE to full balance, the usual default), and every fast generator
-  at full balance (``<generator>@1``), KOTARO.
+  at full balance (``<generator>@1``), KOTARO;
+* the peers of ``experiments/peers``: imbalanced-learn's SMOTE, Borderline-SMOTE, ADASYN
+  and SVMSMOTE, and smote-variants' polynom_fit_SMOTE_star, ProWSyn and SMOTE_IPF (the
+  bench's own wrappers, ``synthaug.bench.methods``), each to full balance.
 
 The classifier is a standardised logistic regression. The score is the one the advice is
 asked to optimise (``--scoring``, balanced log loss by default; MCC for a threshold
@@ -48,6 +51,8 @@ import pandas as pd
 HERE = Path(__file__).parent
 RESULTS = HERE / "results"
 FIXED_GENERATORS = ("random", "smote", "borderline-smote", "adasyn", "gksmote")
+PEERS = ("imblearn:SMOTE", "imblearn:BorderlineSMOTE", "imblearn:ADASYN",
+         "imblearn:SVMSMOTE", "sv:polynom_fit_SMOTE_star", "sv:ProWSyn", "sv:SMOTE_IPF")
 
 
 def _classifier():
@@ -75,6 +80,13 @@ def _fixed_answers(seed: int) -> dict:
     for name in FIXED_GENERATORS:
         answers[f"{name}@1"] = _pipeline(name, 1.0, clf, seed)
     answers["smote-balance"] = answers.pop("smote@1")
+    from imblearn.pipeline import Pipeline
+
+    from synthaug.bench.methods import parse_method
+
+    for peer in PEERS:
+        answers[peer] = Pipeline([("oversample", parse_method(peer).make_sampler(seed)),
+                                  ("classify", clf)])
     return answers
 
 

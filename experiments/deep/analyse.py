@@ -38,13 +38,13 @@ def load(path: str) -> pd.DataFrame:
 def analyse(results: pd.DataFrame) -> dict:
     agg = aggregate(results[results["status"] == "ok"])
     out: dict = {"n_tasks_ok": int((results["status"] == "ok").sum()),
-                 "n_tasks": int(len(results)), "classifiers": {}}
+                 "n_tasks": len(results), "classifiers": {}}
     for clf in sorted(agg["classifier"].unique()):
         cell: dict = {}
         for metric in METRICS:
             matrix = score_matrix(agg, metric, clf)
             ranks = mean_ranks(agg, metric, clf)
-            cell[metric] = {"n_datasets": int(len(matrix)),
+            cell[metric] = {"n_datasets": len(matrix),
                             "mean_rank": {m: round(float(r), 2) for m, r in ranks.items()},
                             "mean_score": {m: round(float(v), 4)
                                            for m, v in matrix.mean().items()}}
