@@ -123,6 +123,18 @@ def test_threshold_metric_tunes_every_answer(data):
     assert ((advice.ranking["mean"] >= -1) & (advice.ranking["mean"] <= 1)).all()
 
 
+def test_threshold_metric_with_a_classifier_of_constant_probabilities(data):
+    """No threshold to tune when every row gets the same probability: the answer is
+    scored at the default threshold instead of failing (scikit-learn refuses the search)."""
+    from sklearn.dummy import DummyClassifier
+
+    X, y = data
+    advice = advise(X, y, classifier=DummyClassifier(strategy="prior"), generators=[],
+                    baselines=("none",), scoring="mcc", random_state=0)
+    assert advice.fold_scores["none"].tolist() == [0.0] * 5
+    assert isinstance(advice.best_estimator_, DummyClassifier)
+
+
 def test_time_budget_skips_generators(data):
     X, y = data
     advice = advise(X, y, generators=["smote", "adasyn"], time_budget=1e-6, random_state=0)

@@ -203,10 +203,10 @@ def _generator_list(generators: Any) -> list[str]:
         return names
     if isinstance(generators, str):
         generators = [g.strip() for g in generators.split(",") if g.strip()]
-    if not isinstance(generators, list | tuple) or not generators:
+    if not isinstance(generators, list | tuple):
         raise InvalidParameterError(
-            f'generators must be "fast", "all" or a list of generator names; got '
-            f"{generators!r}.")
+            f'generators must be "fast", "all" or a list of generator names (empty: the '
+            f"answers without synthetic rows only); got {generators!r}.")
     names = []
     for g in generators:
         generator_class(g)                       # unknown names fail here, with suggestions
@@ -276,6 +276,19 @@ def _threshold_search(estimator: Any, scoring: str, seed: int) -> Any:
                                       cv=folds, random_state=seed % 2**32)
 
 
+def _fit_threshold_search(estimator: Any, scoring: str, seed: int, X: np.ndarray,
+                          y: np.ndarray) -> Any:
+    """The threshold search around ``estimator``, fitted on ``X, y``; the estimator alone
+    (default threshold) when its probabilities are the same for every row, where there is
+    no threshold to tune (scikit-learn refuses the search then)."""
+    try:
+        return clone(_threshold_search(estimator, scoring, seed)).fit(X, y)
+    except ValueError as exc:
+        if "constant predictions" not in str(exc):
+            raise
+        return clone(estimator).fit(X, y)
+
+
 def _weighted(classifier: Any) -> Any:
     """``classifier`` with balanced class weights, or None when it takes none."""
     from synthaug.search.weighting import BalancedWeights, weight_route
@@ -335,10 +348,11 @@ class _Run:
 
     def _fold_score(self, estimator: Any, k: int) -> float:
         train, val = self.splits[k]
-        model = estimator
         if self.needs_threshold:
-            model = _threshold_search(estimator, self.scoring, self.seed + k)
-        fitted = clone(model).fit(self.X[train], self.y[train])
+            fitted = _fit_threshold_search(estimator, self.scoring, self.seed + k,
+                                           self.X[train], self.y[train])
+        else:
+            fitted = clone(estimator).fit(self.X[train], self.y[train])
         if self.needs_threshold:
             pred = fitted.predict(self.X[val])
             return float(self.func(self.y[val], pred))
@@ -521,7 +535,8 @@ def advise(X: Any, y: Any, classifier: Any = None, generators: Any = "fast",
     generators : "fast", "all" or list of str, default="fast"
         ``"fast"``: random oversampling, SMOTE, Borderline-SMOTE, ADASYN, GK-SMOTE.
         ``"all"`` adds LEO-CVAE, MOMS and the LLM oversampler where their extras are
-        installed and the time budget allows.
+        installed and the time budget allows. A list names registered generators; an
+        empty one tries only the answers without synthetic rows.
     scoring : str, default="balanced_log_loss"
         A name of :data:`synthaug.metrics.METRICS`. Threshold metrics (``mcc``,
         ``g_mean``, ``f1_minority``, ``balanced_accuracy``) tune every answer's threshold.
@@ -655,7 +670,9 @@ def advise(X: Any, y: Any, classifier: Any = None, generators: Any = "fast",
     if run.needs_threshold:
         chosen = _threshold_search(chosen, scoring, seed)
     chosen = clone(chosen)
-    if refit:
+    if refit and run.needs_threshold:
+        chosen = _fit_threshold_search(chosen.estimator, scoring, seed, X_arr, y_arr)
+    elif refit:
         chosen.fit(X_arr, y_arr)
     return Advice(recommendation=text, scoring=scoring, greater_is_better=run.greater,
                   ranking=ranking, fold_scores=pd.DataFrame(run.scores),
