@@ -351,11 +351,8 @@ class _Run:
         if self.needs_threshold:
             fitted = _fit_threshold_search(estimator, self.scoring, self.seed + k,
                                            self.X[train], self.y[train])
-        else:
-            fitted = clone(estimator).fit(self.X[train], self.y[train])
-        if self.needs_threshold:
-            pred = fitted.predict(self.X[val])
-            return float(self.func(self.y[val], pred))
+            return float(self.func(self.y[val], fitted.predict(self.X[val])))
+        fitted = clone(estimator).fit(self.X[train], self.y[train])
         return _score(self.func, False, self.y[val], fitted.predict_proba(self.X[val]),
                       fitted.classes_)
 
@@ -603,7 +600,7 @@ def advise(X: Any, y: Any, classifier: Any = None, generators: Any = "fast",
     try:
         if "none" in baselines:
             run.baseline("none", classifier)
-        weighted = _weighted(classifier)
+        weighted = _weighted(classifier) if "class-weight" in baselines else None
         if "class-weight" not in baselines:
             pass
         elif weighted is None:
