@@ -102,25 +102,55 @@ def test_recommendation_adds_rows_only_beyond_noise():
     clear = _fake_run([0.40, 0.43, 0.37, 0.42, 0.38], none)       # better on every fold
     ranking = advise_module._ranking(clear)
     assert ranking["candidate"].tolist() == ["smote (gamma 0.5)", "none"]
-    text = advise_module._recommend(clear, ranking, {}, gap=320)
+    choice = advise_module._choose(clear, ranking, "one_se")
+    assert choice.best == "smote (gamma 0.5)" and choice.rival == "none"
+    assert choice.d_mean == pytest.approx(0.10) and choice.beyond_noise
+    text = advise_module._recommend(clear, ranking, {}, 320, choice)
     assert text.startswith("Add 160 smote rows (0.5 times the gap of 320 rows)")
     noisy = _fake_run([0.40, 0.60, 0.37, 0.62, 0.45], none)       # mean 0.488 < 0.50
     ranking = advise_module._ranking(noisy)
     assert ranking.iloc[0]["candidate"] == "smote (gamma 0.5)"
-    text = advise_module._recommend(noisy, ranking, {}, gap=320)
+    # one-SE: the lead (0.012) is inside its standard error, so no rows are advised ...
+    choice = advise_module._choose(noisy, ranking, "one_se")
+    assert choice.best == "none" and not choice.beyond_noise
+    text = advise_module._recommend(noisy, ranking, {}, 320, choice)
     assert "within noise" in text and "Do not add synthetic data" in text
-    symmetric = advise_module._recommend(clear, ranking, {"regime": "symmetric"}, gap=320)
+    # ... while "best" follows the ranking and says the lead is noise
+    choice = advise_module._choose(noisy, ranking, "best")
+    assert choice.best == "smote (gamma 0.5)"
+    text = advise_module._recommend(noisy, ranking, {}, 320, choice)
+    assert text.startswith("Add 160 smote rows") and "within noise" in text
+    symmetric = advise_module._recommend(clear, ranking, {"regime": "symmetric"}, 320,
+                                         advise_module._choose(clear, ranking, "one_se"))
     assert symmetric.startswith("The local-symmetry test")
 
 
-def test_threshold_metric_tunes_every_answer(data):
+def test_threshold_metric_tries_every_answer_at_both_thresholds(data):
     X, y = data
     advice = advise(X, y, classifier=LogisticRegression(max_iter=500), generators=["smote"],
                     scoring="mcc", random_state=0)
-    assert advice.greater_is_better and advice.ranking["mean"].is_monotonic_decreasing
-    assert isinstance(advice.best_estimator_, TunedThresholdClassifierCV)
-    assert advice.best_estimator_.best_threshold_ is not None
-    assert ((advice.ranking["mean"] >= -1) & (advice.ranking["mean"] <= 1)).all()
+    r = advice.ranking.set_index("candidate")
+    assert advice.greater_is_better and r["mean"].is_monotonic_decreasing
+    tuned = advise_module.TUNED
+    for name in ("none", "class-weight", "kotaro"):
+        assert r.loc[name, "threshold"] == "own" and r.loc[name + tuned, "threshold"] == "tuned"
+    smote = r[r["generator"] == "smote"]
+    assert sorted(smote["threshold"]) == ["own", "tuned"]
+    # "none" at its own threshold is the plain classifier's MCC on the shared folds
+    folds = StratifiedKFold(5, shuffle=True, random_state=0).split(X, y)
+    expected = [mcc(y[va], LogisticRegression(max_iter=500).fit(X[tr], y[tr]).predict(X[va]))
+                for tr, va in folds]
+    np.testing.assert_allclose(advice.fold_scores["none"], expected, rtol=1e-10)
+    assert ((r["mean"] >= -1) & (r["mean"] <= 1)).all()
+    # the advised estimator carries a tuned threshold exactly when its answer does
+    assert isinstance(advice.best_estimator_, TunedThresholdClassifierCV) == (
+        r.loc[advice.best, "threshold"] == "tuned")
+    searched = advice.make_estimator("none" + tuned).fit(X, y)
+    assert isinstance(searched, TunedThresholdClassifierCV)
+    assert 0 < searched.best_threshold_ < 1
+    assert not isinstance(advice.make_estimator("none"), TunedThresholdClassifierCV)
+    with pytest.raises(InvalidParameterError, match="not an answer of this advice"):
+        advice.make_estimator("polynom_fit_SMOTE")
 
 
 def test_threshold_metric_with_a_classifier_of_constant_probabilities(data):
@@ -220,6 +250,8 @@ def test_bad_input(data):
         advise(X, y, generators=["smoteish"])
     with pytest.raises(InvalidParameterError, match="baselines"):
         advise(X, y, baselines=("threshold",))
+    with pytest.raises(InvalidParameterError, match="selection must be one of"):
+        advise(X, y, selection="smallest")
 
 
 def test_cli_advise_json_and_report(tmp_path):
@@ -237,4 +269,11 @@ def test_cli_advise_json_and_report(tmp_path):
     assert report.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     bad = CliRunner().invoke(app, ["advise", "ecoli3", "--time-budget", "soon"])
     assert bad.exit_code != 0 and "time_budget" in bad.output
+    assert "Traceback" not in bad.output
+    first = CliRunner().invoke(app, ["advise", "ecoli3", "--generators", "smote", "--cv", "3",
+                                     "--selection", "best", "--json"])
+    payload = json.loads(first.output.strip().splitlines()[-1])
+    assert payload["best"] == payload["ranking"][0]["candidate"]
+    bad = CliRunner().invoke(app, ["advise", "ecoli3", "--selection", "smallest"])
+    assert bad.exit_code != 0 and "selection must be one of" in bad.output
     assert "Traceback" not in bad.output

@@ -52,15 +52,16 @@ def _curves_figure(advice: Advice) -> Any:
 def advice_html(advice: Advice) -> str:
     """The report's HTML."""
     figures = Figures()
-    rows = [[_Cell(str(r.candidate), bold=(i == 0)), _Cell(r.kind),
+    rows = [[_Cell(str(r.candidate), bold=(r.candidate == advice.best)), _Cell(r.kind),
              _Cell("" if r.gamma is None or r.gamma != r.gamma else f"{r.gamma:g}"),
              _Cell(f"{int(r.n_synthetic):,}"), _Cell(f"{r.mean:.4f}"),
              _Cell(f"{r.se:.4f}"), _Cell(f"{r.diff:.4f} ± {r.diff_se:.4f}"),
              _Cell(f"{r.seconds:.1f}")]
-            for i, r in enumerate(advice.ranking.itertuples(index=False))]
+            for r in advice.ranking.itertuples(index=False)]
     ranking = [
         _Table(("answer", "kind", "gamma", "synthetic rows", advice.scoring, "se",
-                "behind the best", "seconds"), rows),
+                "behind the first", "seconds"), rows),
+        _Note(f"In bold: the answer advised ({advice.best})."),
         _Figure(figures.render("ranking", _ranking_figure, advice))]
     sections = [("advice", "Advice", [_Note(advice.recommendation)]),
                 ("ranking", "Ranking", ranking)]

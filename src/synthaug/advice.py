@@ -13,10 +13,15 @@ score:
   *other* folds (a cross-validated choice), so a generator is not favoured for having had
   a size to tune; the size reported is the one best on all folds.
 
-For a threshold metric (MCC, G-mean, minority F1, balanced accuracy) every answer's
-decision threshold is tuned on inner folds of each training part (scikit-learn's
-``TunedThresholdClassifierCV``), the no-synthesis answers included, and sizes are chosen by
-the balanced log loss.
+For a threshold metric (MCC, G-mean, minority F1, balanced accuracy) every answer comes
+twice: at the classifier's own decision (the size chosen by the metric) and with its
+decision threshold tuned on inner folds of each training part (scikit-learn's
+``TunedThresholdClassifierCV``; the size chosen by the balanced log loss), the
+no-synthesis answers included.
+
+A synthetic answer ranked first is advised only when it beats the best answer without
+synthetic rows by more than one standard error of the paired fold differences
+(``selection="one_se"``); otherwise that answer is.
 
 Around the ranking it runs the diagnostics of VTSS / TG-VTSS (binary data; see
 ``docs/vtss.md``): the local-symmetry test (is the imbalance the leading error at all?)
@@ -69,6 +74,10 @@ GAMMAS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5)
 BASELINES = ("none", "class-weight", "kotaro")
 #: Inner folds of the threshold search.
 THRESHOLD_FOLDS = 3
+#: Suffix of an answer whose decision threshold is tuned (threshold metrics).
+TUNED = " + tuned threshold"
+#: How the answer is chosen from the ranking.
+SELECTIONS = ("one_se", "best")
 #: The scores :func:`advise` ranks by: the metric and whether it needs a threshold.
 _SCORERS = {
     "balanced_log_loss": balanced_log_loss, "balanced_brier": balanced_brier,
@@ -115,9 +124,10 @@ class Advice:
     ranking : DataFrame
         One row per answer tried, best first: ``candidate``, ``kind`` (``"baseline"`` or
         ``"synthetic"``), ``generator``, ``gamma`` (chosen on all folds), ``n_synthetic``
-        (rows it adds on the full data), ``mean`` and ``se`` of the fold scores, ``diff``
-        and ``diff_se`` (paired difference to the best, in the better direction: >= 0),
-        ``seconds``.
+        (rows it adds on the full data), ``threshold`` (``"own"``: the classifier's own
+        decision; ``"tuned"``: tuned on inner folds), ``mean`` and ``se`` of the fold
+        scores, ``diff`` and ``diff_se`` (paired difference to the first, in the better
+        direction: >= 0), ``seconds``.
     fold_scores : DataFrame
         Folds x answers.
     curves : dict of DataFrame
@@ -127,11 +137,12 @@ class Advice:
         ``symmetry`` (the local-symmetry test) and, per generator, ``quality``,
         ``alignment`` and ``theory_target``; empty for multiclass data.
     best : str
-        The answer ranked first.
+        The answer advised: the one ranked first, unless it adds synthetic rows without
+        beating the best answer without them beyond noise (``selection="one_se"``).
     best_estimator_ : estimator
-        The chosen pipeline (an imbalanced-learn pipeline of the oversampler and the
-        classifier, the weighted classifier, or KOTARO; wrapped in a threshold search for
-        a threshold metric), refitted on all rows unless ``refit=False``.
+        The advised pipeline (an imbalanced-learn pipeline of the oversampler and the
+        classifier, the weighted classifier, or KOTARO; wrapped in a threshold search when
+        its threshold is tuned), refitted on all rows unless ``refit=False``.
     skipped : dict
         Answers not tried and why (time budget, missing extra, not applicable).
     interrupted : bool
@@ -151,9 +162,20 @@ class Advice:
     skipped: dict[str, str] = field(default_factory=dict)
     interrupted: bool = False
     seconds: float = 0.0
+    _estimators: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __str__(self) -> str:
         return self.recommendation
+
+    def make_estimator(self, candidate: str | None = None) -> Any:
+        """An unfitted estimator of any answer in ``ranking`` (default: the advised one),
+        to fit on data of one's own."""
+        name = self.best if candidate is None else candidate
+        if name not in self._estimators:
+            raise InvalidParameterError(
+                f"{name!r} is not an answer of this advice; the answers are "
+                f"{', '.join(self._estimators)}.")
+        return clone(self._estimators[name])
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready summary (no estimator)."""
@@ -346,30 +368,44 @@ class _Run:
 
             Console(stderr=True).print(f"[dim]advise:[/dim] {text}", highlight=False)
 
-    def _fold_score(self, estimator: Any, k: int) -> float:
+    def _fold_scores(self, estimator: Any, k: int) -> tuple[float, float | None]:
+        """The fold-``k`` score at the classifier's own threshold and, for a threshold
+        metric, with the threshold tuned on inner folds of the training part (else None).
+        The tuned search refits the estimator on the whole training part, so the first
+        score comes from that same fit."""
         train, val = self.splits[k]
         if self.needs_threshold:
             fitted = _fit_threshold_search(estimator, self.scoring, self.seed + k,
                                            self.X[train], self.y[train])
-            return float(self.func(self.y[val], fitted.predict(self.X[val])))
+            plain = getattr(fitted, "estimator_", fitted)
+            return (float(self.func(self.y[val], plain.predict(self.X[val]))),
+                    float(self.func(self.y[val], fitted.predict(self.X[val]))))
         fitted = clone(estimator).fit(self.X[train], self.y[train])
         return _score(self.func, False, self.y[val], fitted.predict_proba(self.X[val]),
-                      fitted.classes_)
+                      fitted.classes_), None
+
+    def _add(self, label: str, scores: Any, info: dict[str, Any]) -> None:
+        self.scores[label] = np.asarray(scores, dtype=float)
+        self.info[label] = info
+        self.log(f"{label}: {self.scores[label].mean():.4f}")
 
     def discard(self, name: str) -> None:
         """Forget whatever an answer that failed part-way left behind."""
         for table in (self.scores, self.info, self.curves):
-            for key in [k for k in table if k == name or k.startswith(f"{name} (")]:
+            for key in [k for k in table if k in (name, f"{name}{TUNED}")
+                        or k.startswith(f"{name} (")]:
                 del table[key]
 
     def baseline(self, name: str, estimator: Any) -> None:
         t0 = time.perf_counter()
-        self.scores[name] = np.array([self._fold_score(estimator, k)
-                                      for k in range(len(self.splits))])
-        self.info[name] = {"kind": "baseline", "generator": None, "gamma": None,
-                           "n_synthetic": 0, "estimator": estimator,
-                           "seconds": time.perf_counter() - t0}
-        self.log(f"{name}: {self.scores[name].mean():.4f}")
+        pairs = [self._fold_scores(estimator, k) for k in range(len(self.splits))]
+        seconds = time.perf_counter() - t0
+        info = {"kind": "baseline", "generator": None, "gamma": None, "n_synthetic": 0,
+                "estimator": estimator, "seconds": seconds}
+        self._add(name, [own for own, _ in pairs], {**info, "threshold": "own"})
+        if self.needs_threshold:
+            self._add(f"{name}{TUNED}", [tuned for _, tuned in pairs],
+                      {**info, "threshold": "tuned"})
 
     def generator(self, name: str) -> None:
         from synthaug.registry import make_generator
@@ -378,43 +414,60 @@ class _Run:
 
         t0 = time.perf_counter()
         gammas = np.asarray(GAMMAS)
-        # the size is chosen by the score itself, or by the balanced log loss when the
-        # score needs a threshold (tuned afterwards, at the chosen size only)
+        # the size is chosen by the score itself; for a threshold metric there are two
+        # answers: at the classifier's own threshold (size chosen by the metric) and with
+        # a tuned threshold (size chosen by the balanced log loss, the threshold then
+        # tuned at the chosen size only)
         size_func = balanced_log_loss if self.needs_threshold else self.func
         size_greater = False if self.needs_threshold else self.greater
         table = np.empty((len(gammas), len(self.splits)))
+        own = np.empty_like(table)          # threshold metrics: at the own threshold
         gen = make_generator(name)
         for k, (train, val) in enumerate(self.splits):
             probas, _, classes = fold_probabilities(
                 self.classifier, gen, self.X, self.y, train, val, gammas,
                 (self.seed + 101 + k) % 2**63)
             table[:, k] = [_score(size_func, False, self.y[val], p, classes) for p in probas]
-        oriented = -table if size_greater else table          # lower is better
-        best_all = int(np.argmin(oriented.mean(axis=1)))
-        chosen = []                                         # per fold, from the others
-        for k in range(len(self.splits)):
-            others = np.delete(oriented, k, axis=1).mean(axis=1)
-            chosen.append(int(np.argmin(others)))
-        if self.needs_threshold:
-            fold = [self._fold_score(_pipeline(name, float(gammas[i]), self.classifier,
-                                               self.seed + k), k)
-                    for k, i in enumerate(chosen)]
-        else:
-            fold = [table[i, k] for k, i in enumerate(chosen)]
-        gamma = float(gammas[best_all])
-        label = f"{name} (gamma {gamma:g})"
-        self.scores[label] = np.asarray(fold, dtype=float)
+            if self.needs_threshold:
+                own[:, k] = [self.func(self.y[val], classes[np.argmax(p, axis=1)])
+                             for p in probas]
         sizes = [int(sum(resolve_counts(self.y, Gamma(float(g))).values())) for g in gammas]
         mean, se = zip(*(_mean_se(row) for row in table), strict=True)
         self.curves[name] = pd.DataFrame({"gamma": gammas, "size": sizes, "mean": mean,
                                           "se": se})
-        self.info[label] = {"kind": "synthetic" if gamma > 0 else "baseline",
-                            "generator": name, "gamma": gamma,
-                            "n_synthetic": sizes[best_all],
-                            "estimator": _pipeline(name, gamma, self.classifier, self.seed),
-                            "seconds": time.perf_counter() - t0,
-                            "gammas_chosen_per_fold": [float(gammas[i]) for i in chosen]}
-        self.log(f"{label}: {self.scores[label].mean():.4f}")
+        best_all, chosen = _cross_validated_choice(-table if size_greater else table)
+        if self.needs_threshold:
+            tuned = [self._fold_scores(_pipeline(name, float(gammas[i]), self.classifier,
+                                                 self.seed + k), k)[1]
+                     for k, i in enumerate(chosen)]
+            self._generator_answer(name, gammas, sizes, best_all, chosen, tuned, "tuned", t0)
+            best_all, chosen = _cross_validated_choice(-own)
+            self._generator_answer(name, gammas, sizes, best_all, chosen,
+                                   [own[i, k] for k, i in enumerate(chosen)], "own", t0)
+        else:
+            self._generator_answer(name, gammas, sizes, best_all, chosen,
+                                   [table[i, k] for k, i in enumerate(chosen)], "own", t0)
+
+    def _generator_answer(self, name: str, gammas: np.ndarray, sizes: list[int],
+                          best_all: int, chosen: list[int], scores: list[float],
+                          threshold: str, t0: float) -> None:
+        gamma = float(gammas[best_all])
+        label = f"{name} (gamma {gamma:g}){TUNED if threshold == 'tuned' else ''}"
+        self._add(label, scores, {
+            "kind": "synthetic" if gamma > 0 else "baseline", "generator": name,
+            "gamma": gamma, "n_synthetic": sizes[best_all],
+            "estimator": _pipeline(name, gamma, self.classifier, self.seed),
+            "threshold": threshold, "seconds": time.perf_counter() - t0,
+            "gammas_chosen_per_fold": [float(gammas[i]) for i in chosen]})
+
+
+def _cross_validated_choice(oriented: np.ndarray) -> tuple[int, list[int]]:
+    """From a sizes x folds table (lower is better): the size best on all folds, and per
+    fold the size best on the *other* folds (the choice that fold's score may use)."""
+    best_all = int(np.argmin(oriented.mean(axis=1)))
+    chosen = [int(np.argmin(np.delete(oriented, k, axis=1).mean(axis=1)))
+              for k in range(oriented.shape[1])]
+    return best_all, chosen
 
 
 def _diagnostics(X: np.ndarray, y: np.ndarray, classifier: Any, generators: list[str],
@@ -465,6 +518,7 @@ def _ranking(run: _Run) -> pd.DataFrame:
         info = run.info[n]
         rows.append({"candidate": n, "kind": info["kind"], "generator": info["generator"],
                      "gamma": info["gamma"], "n_synthetic": info["n_synthetic"],
+                     "threshold": info.get("threshold", "own"),
                      "mean": mean, "se": se, "diff": d_mean,
                      "diff_se": 0.0 if n == best else d_se,
                      "seconds": round(info["seconds"], 3)})
@@ -475,38 +529,74 @@ _DESCRIBE = {"none": "the classifier as it is", "class-weight": "balanced class 
              "kotaro": "KOTARO (a kernel classifier that needs no resampling)"}
 
 
-def _recommend(run: _Run, ranking: pd.DataFrame, diagnostics: dict[str, Any],
-               gap: int) -> str:
-    best = ranking.iloc[0]
-    synthetic = ranking[ranking["kind"] == "synthetic"]
+@dataclass
+class _Choice:
+    """The answer advised, and how it compares with the best answer without synthesis."""
+
+    best: str
+    rival: str | None          # the best answer without synthetic rows
+    d_mean: float = math.nan   # the first-ranked synthetic answer's lead over the rival
+    d_se: float = math.nan
+    beyond_noise: bool = False
+
+
+def _choose(run: _Run, ranking: pd.DataFrame, selection: str) -> _Choice:
+    """``"one_se"``: a synthetic answer ranked first is advised only when it beats the
+    best answer without synthetic rows by more than one standard error of the paired fold
+    differences, else that answer is; ``"best"``: the answer ranked first."""
+    top = ranking.iloc[0]
     plain = ranking[ranking["kind"] == "baseline"]
+    rival = str(plain.iloc[0]["candidate"]) if not plain.empty else None
+    choice = _Choice(best=str(top["candidate"]), rival=rival)
+    if top["kind"] != "synthetic" or rival is None:
+        return choice
+    sign = 1.0 if run.greater else -1.0
+    choice.d_mean, choice.d_se = _mean_se(sign * (run.scores[choice.best]
+                                                  - run.scores[rival]))
+    choice.beyond_noise = bool(choice.d_mean > (choice.d_se if np.isfinite(choice.d_se)
+                                                else 0.0))
+    if selection == "one_se" and not choice.beyond_noise:
+        choice.best = rival
+    return choice
+
+
+def _recommend(run: _Run, ranking: pd.DataFrame, diagnostics: dict[str, Any],
+               gap: int, choice: _Choice) -> str:
+    top = ranking.iloc[0]
+    synthetic = ranking[ranking["kind"] == "synthetic"]
     words = []
     if diagnostics.get("regime") == "symmetric":
         words.append("The local-symmetry test finds that the imbalance is not the leading "
                      "error here, so synthetic rows can help little.")
-    rival = plain.iloc[0]["candidate"] if not plain.empty else None
-    if best["kind"] == "synthetic" and rival is not None:
-        sign = 1.0 if run.greater else -1.0
-        d_mean, d_se = _mean_se(sign * (run.scores[best["candidate"]] - run.scores[rival]))
-        if d_mean > (d_se if np.isfinite(d_se) else 0.0):
-            share = "full balance" if best["gamma"] == 1 else (
-                f"{best['gamma']:g} times the gap of {gap:,} rows")
-            text = (f"Add {int(best['n_synthetic']):,} {best['generator']} rows ({share}): "
-                    f"it beats {rival}, the best answer without synthetic rows, by "
-                    f"{d_mean:.4g} ± {d_se:.2g} {run.scoring} over {len(run.splits)} folds.")
-            diag = diagnostics.get("generators", {}).get(best["generator"], {})
+    rival, lead = choice.rival, f"{choice.d_mean:.4g} ± {choice.d_se:.2g}"
+    if top["kind"] == "synthetic" and rival is not None:
+        if choice.beyond_noise or choice.best == top["candidate"]:
+            share = "full balance" if top["gamma"] == 1 else (
+                f"{top['gamma']:g} times the gap of {gap:,} rows")
+            tuned = " and tune the decision threshold" if top["candidate"].endswith(
+                TUNED) else ""
+            text = (f"Add {int(top['n_synthetic']):,} {top['generator']} rows ({share})"
+                    f"{tuned}: it ")
+            text += (f"beats {rival}, the best answer without synthetic rows, by {lead} "
+                     f"{run.scoring} over {len(run.splits)} folds." if choice.beyond_noise
+                     else f"ranks first, though its lead over {rival}, the best answer "
+                     f"without synthetic rows ({lead}), is within noise.")
+            diag = diagnostics.get("generators", {}).get(top["generator"], {})
             if diag.get("alignment") is not None:
                 a = diag["alignment"]
                 text += (f" The generator's bias is {'aligned' if a > 0 else 'misaligned'} "
                          f"with the class shift (alignment {a:.2f}).")
             words.append(text)
             return " ".join(words)
-        words.append(f"{best['candidate']} ranks first, but its lead over {rival} "
-                     f"({d_mean:.4g} ± {d_se:.2g}) is within noise.")
+        words.append(f"{top['candidate']} ranks first, but its lead over {rival} "
+                     f"({lead}) is within noise.")
     if rival is None:
         words.append("Only synthetic answers were tried; see the ranking.")
         return " ".join(words)
-    how = _DESCRIBE.get(rival, rival)
+    name = rival[:-len(TUNED)] if rival.endswith(TUNED) else rival
+    how = _DESCRIBE.get(name, name)
+    if rival.endswith(TUNED):
+        how += " with its decision threshold tuned"
     if synthetic.empty:
         words.append(f"Do not add synthetic data: use {how}; no generator improved on it "
                      "at any size tried.")
@@ -518,8 +608,8 @@ def _recommend(run: _Run, ranking: pd.DataFrame, diagnostics: dict[str, Any],
 
 def advise(X: Any, y: Any, classifier: Any = None, generators: Any = "fast",
            scoring: str = "balanced_log_loss", cv: int = 5, time_budget: Any = None,
-           random_state: Any = None, baselines: Any = BASELINES, refit: bool = True,
-           progress: bool = False) -> Advice:
+           random_state: Any = None, baselines: Any = BASELINES, selection: str = "one_se",
+           refit: bool = True, progress: bool = False) -> Advice:
     """Should synthetic rows be added to ``X, y``, from which generator, and how many?
 
     Parameters
@@ -545,8 +635,13 @@ def advise(X: Any, y: Any, classifier: Any = None, generators: Any = "fast",
     random_state : None or int
     baselines : sequence of str, default=("none", "class-weight", "kotaro")
         The answers without synthetic rows to try (KOTARO only for binary data).
+    selection : {"one_se", "best"}, default="one_se"
+        ``"one_se"``: a synthetic answer ranked first is advised only when it beats the
+        best answer without synthetic rows by more than one standard error of the paired
+        fold differences (else that answer is advised); ``"best"``: the answer ranked
+        first, whatever its lead.
     refit : bool, default=True
-        Refit the chosen pipeline on all rows (``best_estimator_``).
+        Refit the advised pipeline on all rows (``best_estimator_``).
     progress : bool, default=False
         Print a line per answer.
 
@@ -587,6 +682,9 @@ def advise(X: Any, y: Any, classifier: Any = None, generators: Any = "fast",
             f"{type(classifier).__name__} has no predict_proba; advise scores answers by "
             "probabilities (use SVC(probability=True) for an SVM).")
     _scorer(scoring)
+    if selection not in SELECTIONS:
+        raise InvalidParameterError(
+            f"selection must be one of {', '.join(SELECTIONS)}; got {selection!r}.")
     seed = to_entropy(random_state)
     run = _Run(X_arr, y_arr, classifier, scoring, int(cv), seed, progress)
     skipped: dict[str, str] = {}
@@ -659,20 +757,27 @@ def advise(X: Any, y: Any, classifier: Any = None, generators: Any = "fast",
     ranking = _ranking(run)
     gap = int(sum(roles.counts[roles.majority] - n for c, n in roles.counts.items()
                   if c != roles.majority))
-    text = _recommend(run, ranking, diagnostics, gap)
+    choice = _choose(run, ranking, selection)
+    text = _recommend(run, ranking, diagnostics, gap, choice)
     if interrupted:
         text += " (Stopped early: the advice covers only the answers that finished.)"
-    best = str(ranking.iloc[0]["candidate"])
-    chosen = run.info[best]["estimator"]
-    if run.needs_threshold:
-        chosen = _threshold_search(chosen, scoring, seed)
-    chosen = clone(chosen)
-    if refit and run.needs_threshold:
+    estimators = {name: _unfitted(run, name, seed) for name in ranking["candidate"]}
+    chosen = clone(estimators[choice.best])
+    if refit and run.info[choice.best].get("threshold") == "tuned":
         chosen = _fit_threshold_search(chosen.estimator, scoring, seed, X_arr, y_arr)
     elif refit:
         chosen.fit(X_arr, y_arr)
     return Advice(recommendation=text, scoring=scoring, greater_is_better=run.greater,
                   ranking=ranking, fold_scores=pd.DataFrame(run.scores),
-                  curves=run.curves, diagnostics=diagnostics, best=best,
+                  curves=run.curves, diagnostics=diagnostics, best=choice.best,
                   best_estimator_=chosen, skipped=skipped, interrupted=interrupted,
-                  seconds=time.perf_counter() - t_start)
+                  seconds=time.perf_counter() - t_start, _estimators=estimators)
+
+
+def _unfitted(run: _Run, name: str, seed: int) -> Any:
+    """The answer ``name`` as an unfitted estimator: its pipeline, wrapped in the
+    threshold search when its threshold is tuned."""
+    estimator = run.info[name]["estimator"]
+    if run.info[name].get("threshold") == "tuned":
+        return _threshold_search(estimator, run.scoring, seed)
+    return estimator

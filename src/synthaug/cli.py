@@ -484,6 +484,9 @@ def advise(
         help="e.g. 90s, 10m: cheap answers first, the rest skipped when time runs out.")
     ] = None,
     random_state: Annotated[int, typer.Option(help=SEED_HELP)] = 0,
+    selection: Annotated[str, typer.Option(
+        help="one_se: add synthetic rows only when they beat the best answer without them "
+             "beyond one standard error; best: the first-ranked answer.")] = "one_se",
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="HTML report to write.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
@@ -501,7 +504,7 @@ def advise(
                                                       None, random_state)
         advice = run_advise(X, y, classifier=estimator, generators=generators,
                             scoring=scoring, cv=cv, time_budget=budget,
-                            random_state=random_state, refit=False,
+                            random_state=random_state, selection=selection, refit=False,
                             progress=not as_json)
         if output is not None:
             advice.to_html(output)
@@ -512,10 +515,12 @@ def advise(
     console.print(escape(f"{source}: {classifier}, scored by {scoring} over {cv} folds, "
                          f"seed {random_state} (--random-state)"), highlight=False)
     table = Table(title="answers, best first")
-    for col in ("answer", "synthetic rows", scoring, "se", "behind the best"):
+    for col in ("answer", "synthetic rows", scoring, "se", "behind the first"):
         table.add_column(col, justify="left" if col == "answer" else "right")
     for r in advice.ranking.itertuples(index=False):
-        table.add_row(escape(str(r.candidate)), f"{int(r.n_synthetic):,}", f"{r.mean:.4f}",
+        mark = " (advised)" if r.candidate == advice.best else ""
+        table.add_row(escape(str(r.candidate)) + mark, f"{int(r.n_synthetic):,}",
+                      f"{r.mean:.4f}",
                       f"{r.se:.4f}", f"{r.diff:.4f} ± {r.diff_se:.4f}")
     console.print(table)
     for name, why in advice.skipped.items():
