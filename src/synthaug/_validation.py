@@ -9,8 +9,10 @@ these functions.
 
 from __future__ import annotations
 
+import math
+import numbers
 import warnings
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 import pandas as pd
@@ -24,8 +26,114 @@ from synthaug.exceptions import (
     NotEnoughSamplesError,
 )
 
-__all__ = ["MAX_ABS_VALUE", "check_finite", "check_matrix", "check_n_neighbors",
-           "check_numeric_X_y", "check_table_and_target", "check_target"]
+__all__ = ["MAX_ABS_VALUE", "check_finite", "check_integer", "check_matrix",
+           "check_n_neighbors", "check_number", "check_numeric_X_y",
+           "check_table_and_target", "check_target"]
+
+
+@overload
+def check_integer(name: str, value: Any, low: int = ..., high: int | None = ..., *,
+                  optional: Literal[False] = ...) -> int: ...
+
+
+@overload
+def check_integer(name: str, value: Any, low: int = ..., high: int | None = ..., *,
+                  optional: bool) -> int | None: ...
+
+
+def check_integer(name: str, value: Any, low: int = 0, high: int | None = None, *,
+                  optional: bool = False) -> int | None:
+    """Check a scalar integer parameter and return it as a Python ``int``.
+
+    Parameters
+    ----------
+    name : str
+        The parameter's name, used in the error message.
+    value : Any
+        The value given. Python ints and numpy integers are accepted (anything
+        :class:`numbers.Integral`); ``bool`` is not, nor are floats such as ``3.0``.
+    low : int, default=0
+        The smallest value allowed (inclusive).
+    high : int or None, default=None
+        The largest value allowed (inclusive); ``None`` for no upper bound.
+    optional : bool, default=False
+        Whether ``None`` is allowed (and returned as is).
+
+    Returns
+    -------
+    int or None
+        ``int(value)``, or ``None`` when ``optional`` and ``value`` is ``None``.
+
+    Raises
+    ------
+    InvalidParameterError
+        With the message ``"{name} must be an integer >= {low}[ and <= {high}][ or None];
+        got {value!r}."``.
+    """
+    if optional and value is None:
+        return None
+    if (not isinstance(value, bool) and isinstance(value, numbers.Integral)
+            and value >= low and (high is None or value <= high)):
+        return int(value)
+    upper = f" and <= {high}" if high is not None else ""
+    none = " or None" if optional else ""
+    raise InvalidParameterError(
+        f"{name} must be an integer >= {low}{upper}{none}; got {value!r}.")
+
+
+@overload
+def check_number(name: str, value: Any, low: float = ..., high: float = ..., *,
+                 open_low: bool = ..., open_high: bool = ...,
+                 optional: Literal[False] = ...) -> float: ...
+
+
+@overload
+def check_number(name: str, value: Any, low: float = ..., high: float = ..., *,
+                 open_low: bool = ..., open_high: bool = ..., optional: bool) -> float | None: ...
+
+
+def check_number(name: str, value: Any, low: float = -math.inf, high: float = math.inf,
+                 *, open_low: bool = False, open_high: bool = False,
+                 optional: bool = False) -> float | None:
+    """Check a finite real scalar parameter and return it as a Python ``float``.
+
+    Parameters
+    ----------
+    name : str
+        The parameter's name, used in the error message.
+    value : Any
+        The value given. Python and numpy ints and floats are accepted (anything
+        :class:`numbers.Real`); ``bool``, NaN and infinities are not.
+    low, high : float, default=-inf, inf
+        The bounds of the interval allowed.
+    open_low, open_high : bool, default=False
+        Whether ``low`` (``high``) itself is excluded.
+    optional : bool, default=False
+        Whether ``None`` is allowed (and returned as is).
+
+    Returns
+    -------
+    float or None
+        ``float(value)``, or ``None`` when ``optional`` and ``value`` is ``None``.
+
+    Raises
+    ------
+    InvalidParameterError
+        With the message ``"{name} must be a number in {interval}[ or None]; got
+        {value!r}."``, the interval written like ``[0, 1)`` or ``(0, inf)``.
+    """
+    if optional and value is None:
+        return None
+    if (not isinstance(value, bool) and isinstance(value, numbers.Real)
+            and math.isfinite(value)
+            and (value > low if open_low else value >= low)
+            and (value < high if open_high else value <= high)):
+        return float(value)
+    left = "(" if open_low or low == -math.inf else "["
+    right = ")" if open_high or high == math.inf else "]"
+    none = " or None" if optional else ""
+    raise InvalidParameterError(
+        f"{name} must be a number in {left}{low:g}, {high:g}{right}{none}; got {value!r}.")
 
 
 def check_target(y: Any, *, min_classes: int = 2, what: str = "y") -> np.ndarray:

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
+from synthaug._validation import check_integer, check_number
 from synthaug.exceptions import InvalidInputError, InvalidParameterError
 from synthaug.metrics import METRICS
 
@@ -324,13 +325,9 @@ def nemenyi_cd(k: int, n_datasets: int, alpha: float = 0.05) -> float:
     -------
     float
     """
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 2:
-        raise InvalidParameterError(f"k must be an integer >= 2, got {k!r}.")
-    if (isinstance(n_datasets, bool) or not isinstance(n_datasets, (int, np.integer))
-            or n_datasets < 1):
-        raise InvalidParameterError(f"n_datasets must be an integer >= 1, got {n_datasets!r}.")
-    if not (isinstance(alpha, (int, float, np.floating)) and 0.0 < alpha < 1.0):
-        raise InvalidParameterError(f"alpha must be in (0, 1), got {alpha!r}.")
+    check_integer("k", k, 2)
+    check_integer("n_datasets", n_datasets, 1)
+    check_number("alpha", alpha, 0.0, 1.0, open_low=True, open_high=True)
     q = _q_alpha(int(k), float(alpha))
     return q * math.sqrt(k * (k + 1) / (6.0 * n_datasets))
 

@@ -34,11 +34,11 @@ name               input    what it does (``s`` = strength)
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
+from synthaug._validation import check_number
 from synthaug.exceptions import InvalidParameterError
 
 __all__ = ["IMAGE_POLICIES", "TABULAR_POLICIES", "AugmentationPolicy", "GeneratorPolicy",
@@ -67,11 +67,7 @@ class AugmentationPolicy:
     image_only = False
 
     def __init__(self, strength: float = 1.0) -> None:
-        if not isinstance(strength, int | float) or isinstance(strength, bool) or not (
-                math.isfinite(strength) and strength >= 0):
-            raise InvalidParameterError(
-                f"augmentation_strength must be a finite number >= 0; got {strength!r}.")
-        self.strength = float(strength)
+        self.strength = check_number("augmentation_strength", strength, 0.0)
 
     def prepare(self, X: np.ndarray, y: np.ndarray, random_state: int) -> None:
         """Learn what the policy needs from the training rows (flat, as the network sees

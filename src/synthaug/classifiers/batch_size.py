@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from synthaug._validation import check_target
+from synthaug._validation import check_integer, check_target
 from synthaug.exceptions import InvalidParameterError
 
 __all__ = ["suggest_batch_size"]
@@ -61,8 +61,7 @@ def suggest_batch_size(y: Any, *, base: int = 128, min_size: int = 4, max_size: 
     """
     for name, value in (("base", base), ("min_size", min_size), ("max_size", max_size),
                         ("min_steps", min_steps)):
-        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-            raise InvalidParameterError(f"{name} must be an integer >= 1; got {value!r}.")
+        check_integer(name, value, 1)
     if min_size > max_size:
         raise InvalidParameterError(
             f"min_size ({min_size}) must not exceed max_size ({max_size}).")

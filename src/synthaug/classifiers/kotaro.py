@@ -25,7 +25,13 @@ from sklearn.utils.metaestimators import available_if
 
 from synthaug._labels import class_roles
 from synthaug._random import rng_from, to_entropy
-from synthaug._validation import check_matrix, check_n_neighbors, check_target
+from synthaug._validation import (
+    check_integer,
+    check_matrix,
+    check_n_neighbors,
+    check_number,
+    check_target,
+)
 from synthaug.classifiers._kernel_solvers import (
     GMRES_RESTART,
     best_threshold,
@@ -360,29 +366,20 @@ class KOTARO(ClassifierMixin, BaseEstimator):
                 isinstance(thr, numbers.Real) and math.isfinite(thr)):
             raise InvalidParameterError(f"threshold must be 'auto' or a finite number, "
                                         f"got {thr!r}.")
-        for name, lo in (("ridge", 0.0), ("threshold_smoothing", 0.0), ("tol", None)):
-            v = getattr(self, name)
-            if (isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v)
-                    or (v < lo if lo is not None else v <= 0)):
-                raise InvalidParameterError(f"{name} must be a finite number "
-                                            f"{'>= 0' if lo is not None else '> 0'}, got {v!r}.")
-        for name, lo in (("max_exact", 1), ("max_iter", 1)):
-            v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < lo:
-                raise InvalidParameterError(f"{name} must be an integer >= {lo}, got {v!r}.")
+        check_number("ridge", self.ridge, 0.0)
+        check_number("threshold_smoothing", self.threshold_smoothing, 0.0)
+        check_number("tol", self.tol, 0.0, open_low=True)
+        check_integer("max_exact", self.max_exact, 1)
+        check_integer("max_iter", self.max_iter, 1)
         k = self.sparse_neighbors
         if k is not None and (isinstance(k, bool) or not isinstance(k, numbers.Integral)
                               or k < self.n_neighbors):
             raise InvalidParameterError(
                 f"sparse_neighbors must be None or an integer >= n_neighbors "
                 f"({self.n_neighbors}), got {k!r}.")
-        f = self.validation_fraction
-        if not isinstance(f, numbers.Real) or not 0.0 < f < 1.0:
-            raise InvalidParameterError(f"validation_fraction must be in (0, 1), got {f!r}.")
-        cv = self.cv
-        if cv is not None and (isinstance(cv, bool) or not isinstance(cv, numbers.Integral)
-                               or cv < 2):
-            raise InvalidParameterError(f"cv must be None or an integer >= 2, got {cv!r}.")
+        check_number("validation_fraction", self.validation_fraction, 0.0, 1.0,
+                     open_low=True, open_high=True)
+        check_integer("cv", self.cv, 2, optional=True)
         if not isinstance(self.standardize, (bool, np.bool_)):
             raise InvalidParameterError(f"standardize must be a bool, got {self.standardize!r}.")
 

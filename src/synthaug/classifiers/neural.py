@@ -26,7 +26,6 @@ deterministic for a fixed ``random_state``.
 from __future__ import annotations
 
 import copy
-import math
 import numbers
 from collections.abc import Sequence
 from typing import Any
@@ -36,7 +35,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 
 from synthaug._labels import plain_label
 from synthaug._random import to_entropy
-from synthaug._validation import check_matrix, check_target
+from synthaug._validation import check_integer, check_matrix, check_number, check_target
 from synthaug.classifiers.augmentation import AugmentationPolicy, make_policy
 from synthaug.classifiers.batch_size import suggest_batch_size
 from synthaug.classifiers.sam import SAM_MODES, SharpnessAware
@@ -83,35 +82,13 @@ class _ImbalancedNetwork(ClassifierMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ parameters
     def _check_params(self) -> None:
-        def integer(name: str, low: int) -> None:
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or \
-                    value < low:
-                raise InvalidParameterError(
-                    f"{name} must be an integer >= {low}; got {value!r}.")
-
-        def number(name: str, low: float, high: float = math.inf, *,
-                   open_low: bool = False, open_high: bool = False) -> None:
-            value = getattr(self, name)
-            ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and \
-                math.isfinite(value)
-            if ok:
-                ok = (value > low if open_low else value >= low) and (
-                    value < high if open_high else value <= high)
-            if not ok:
-                left, right = "(" if open_low else "[", ")" if open_high else "]"
-                raise InvalidParameterError(
-                    f"{name} must be a number in {left}{low:g}, {high:g}{right}; got "
-                    f"{value!r}.")
-
         if self.optimizer not in OPTIMIZERS:
             raise InvalidParameterError(
                 f"optimizer must be one of {', '.join(map(repr, OPTIMIZERS))}; got "
                 f"{self.optimizer!r}.")
-        if self.learning_rate is not None:
-            number("learning_rate", 0.0, open_low=True)
-        number("momentum", 0.0, 1.0, open_high=True)
-        number("weight_decay", 0.0)
+        check_number("learning_rate", self.learning_rate, 0.0, open_low=True, optional=True)
+        check_number("momentum", self.momentum, 0.0, 1.0, open_high=True)
+        check_number("weight_decay", self.weight_decay, 0.0)
         if self.sam not in SAM_CHOICES:
             raise InvalidParameterError(
                 f"sam must be one of {', '.join(map(repr, SAM_CHOICES))}; got {self.sam!r}.")
@@ -119,12 +96,12 @@ class _ImbalancedNetwork(ClassifierMixin, BaseEstimator):
             raise InvalidParameterError(
                 f"sam_mode must be one of {', '.join(map(repr, SAM_MODES[1:]))}; got "
                 f"{self.sam_mode!r}.")
-        number("rho", 0.0)
-        number("sam_beta", 0.0)
+        check_number("rho", self.rho, 0.0)
+        check_number("sam_beta", self.sam_beta, 0.0)
         check_smoothing(self.label_smoothing, self.smoothing, self.smoothing_alpha,
                         self.max_smoothing)
         if not (isinstance(self.batch_size, str) and self.batch_size == "auto"):
-            integer("batch_size", 1)
+            check_integer("batch_size", self.batch_size, 1)
         if not (self.class_weight is None or isinstance(self.class_weight, dict) or (
                 isinstance(self.class_weight, str) and self.class_weight == "balanced")):
             raise InvalidParameterError(
@@ -133,14 +110,15 @@ class _ImbalancedNetwork(ClassifierMixin, BaseEstimator):
         if not isinstance(self.balanced_sampling, bool | np.bool_):
             raise InvalidParameterError(
                 f"balanced_sampling must be True or False; got {self.balanced_sampling!r}.")
-        integer("max_epochs", 1)
-        integer("patience", 1)
-        number("validation_fraction", 0.0, 1.0, open_low=True, open_high=True)
+        check_integer("max_epochs", self.max_epochs, 1)
+        check_integer("patience", self.patience, 1)
+        check_number("validation_fraction", self.validation_fraction, 0.0, 1.0,
+                     open_low=True, open_high=True)
         if self.early_stopping_metric not in STOP_METRICS:
             raise InvalidParameterError(
                 f"early_stopping_metric must be one of {', '.join(map(repr, STOP_METRICS))};"
                 f" got {self.early_stopping_metric!r}.")
-        number("dropout", 0.0, 1.0, open_high=True)
+        check_number("dropout", self.dropout, 0.0, 1.0, open_high=True)
         make_policy(self.augmentation, self.augmentation_strength, images=self._images,
                     generator=self.augmentation_generator)
 

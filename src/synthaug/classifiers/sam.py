@@ -36,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from synthaug._validation import check_number
 from synthaug.exceptions import InvalidParameterError
 
 __all__ = ["SAM_MODES", "SharpnessAware", "ascent_weights"]
@@ -93,8 +94,7 @@ class SharpnessAware:
         if mode not in SAM_MODES:
             raise InvalidParameterError(
                 f"mode must be one of {', '.join(map(repr, SAM_MODES))}; got {mode!r}.")
-        if not (isinstance(rho, int | float) and not isinstance(rho, bool) and rho >= 0):
-            raise InvalidParameterError(f"rho must be a number >= 0; got {rho!r}.")
+        check_number("rho", rho, 0.0)
         if mode != "sam" and class_counts is None:
             raise InvalidParameterError(f'mode="{mode}" needs class_counts.')
         self.params = [p for p in params if p.requires_grad]

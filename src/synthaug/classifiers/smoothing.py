@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from synthaug._validation import check_number
 from synthaug.exceptions import InvalidParameterError
 
 __all__ = ["SMOOTHING_MODES", "check_smoothing", "smoothed_targets", "smoothing_epsilons"]
@@ -30,22 +31,17 @@ SMOOTHING_MODES = ("uniform", "class-conditional")
 
 def check_smoothing(label_smoothing: Any, mode: str, alpha: Any, max_smoothing: Any) -> None:
     """Raise :class:`InvalidParameterError` for a smoothing setting outside its range."""
-    def number(value: Any) -> bool:
-        return isinstance(value, int | float | np.floating) and not isinstance(value, bool)
-
-    if not number(label_smoothing) or not 0.0 <= float(label_smoothing) < 1.0:
+    try:
+        check_number("label_smoothing", label_smoothing, 0.0, 1.0, open_high=True)
+    except InvalidParameterError as exc:
         raise InvalidParameterError(
-            f"label_smoothing must be a number in [0, 1); got {label_smoothing!r} (1 would "
-            "make every target uniform).")
+            f"{str(exc).rstrip('.')} (1 would make every target uniform).") from None
     if mode not in SMOOTHING_MODES:
         raise InvalidParameterError(
             f"smoothing must be one of {', '.join(map(repr, SMOOTHING_MODES))}; got "
             f"{mode!r}.")
-    if not number(alpha) or float(alpha) < 0:
-        raise InvalidParameterError(f"smoothing_alpha must be a number >= 0; got {alpha!r}.")
-    if not number(max_smoothing) or not 0.0 <= float(max_smoothing) < 1.0:
-        raise InvalidParameterError(
-            f"max_smoothing must be a number in [0, 1); got {max_smoothing!r}.")
+    check_number("smoothing_alpha", alpha, 0.0)
+    check_number("max_smoothing", max_smoothing, 0.0, 1.0, open_high=True)
 
 
 def smoothing_epsilons(class_counts: Sequence[float], label_smoothing: float = 0.05, *,

@@ -46,7 +46,7 @@ from scipy.special import expit
 from sklearn.base import clone
 
 from synthaug._random import to_entropy
-from synthaug._validation import check_matrix
+from synthaug._validation import check_integer, check_matrix, check_number
 from synthaug.correction.objective import (
     CorrectedObjective,
     PointSet,
@@ -120,12 +120,6 @@ def _one_of(name: str, value: Any, options: tuple[str, ...]) -> str:
         raise InvalidParameterError(
             f"{name} must be one of {', '.join(repr(v) for v in options)}; got {value!r}.")
     return str(value)
-
-
-def _int_at_least(name: str, value: Any, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        raise InvalidParameterError(f"{name} must be an integer >= {low}; got {value!r}.")
-    return int(value)
 
 
 def _check_inputs(X: Any, treatment: Any, outcome: Any, outcome_loss: str
@@ -443,12 +437,10 @@ def bias_corrected_ate(X: Any, treatment: Any, outcome: Any, generator: Any = No
     outcome_loss = _one_of("outcome_loss", outcome_loss, _OUTCOME_LOSSES)
     se = _one_of("se", se, _SE)
     transfer = check_transfer(transfer)
-    n_splits = _int_at_least("n_splits", n_splits, 1)
-    n_bootstrap = _int_at_least("n_bootstrap", n_bootstrap, 2)
-    if not (isinstance(clip, numbers.Real) and 0 < clip < 0.5):
-        raise InvalidParameterError(f"clip must lie in (0, 0.5); got {clip!r}.")
-    if not (isinstance(margin, numbers.Real) and 0 <= margin <= 1):
-        raise InvalidParameterError(f"margin must lie in [0, 1]; got {margin!r}.")
+    n_splits = check_integer("n_splits", n_splits, 1)
+    n_bootstrap = check_integer("n_bootstrap", n_bootstrap, 2)
+    check_number("clip", clip, 0, 0.5, open_low=True, open_high=True)
+    check_number("margin", margin, 0, 1)
     if se == "auto":
         se = "influence" if method == "aipw" else "bootstrap"
     if se == "influence" and method == "plugin":

@@ -25,7 +25,6 @@ Fit, in four steps:
 
 from __future__ import annotations
 
-import numbers
 import warnings
 from typing import Any
 
@@ -36,7 +35,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from synthaug._labels import class_roles
 from synthaug._random import to_entropy
-from synthaug._validation import check_matrix, check_numeric_X_y
+from synthaug._validation import check_integer, check_matrix, check_number, check_numeric_X_y
 from synthaug.correction.objective import (
     CorrectedObjective,
     PointSet,
@@ -80,21 +79,6 @@ def _one_of(name: str, value: Any, options: tuple[str, ...]) -> str:
         raise InvalidParameterError(
             f"{name} must be one of {', '.join(repr(v) for v in options)}; got {value!r}.")
     return str(value)
-
-
-def _positive_int(name: str, value: Any, low: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        raise InvalidParameterError(f"{name} must be an integer >= {low}; got {value!r}.")
-    return int(value)
-
-
-def _positive_real(name: str, value: Any, *, allow_zero: bool = False) -> float:
-    ok = (not isinstance(value, bool) and isinstance(value, numbers.Real)
-          and np.isfinite(value) and (value >= 0 if allow_zero else value > 0))
-    if not ok:
-        bound = ">= 0" if allow_zero else "> 0"
-        raise InvalidParameterError(f"{name} must be a finite number {bound}; got {value!r}.")
-    return float(value)
 
 
 def check_predict_input(estimator: Any, X: Any, *, fitted: str) -> np.ndarray:
@@ -250,17 +234,15 @@ class BiasCorrectedClassifier(ClassifierMixin, BaseEstimator):
         check_transfer(self.transfer)
         _one_of("bias_label", self.bias_label, _BIAS_LABELS)
         _one_of("convexity_guard", self.convexity_guard, _GUARDS)
-        _positive_int("n_splits", self.n_splits)
-        _positive_int("max_iter", self.max_iter)
-        _positive_real("C", self.C)
-        _positive_real("tol", self.tol)
-        margin = _positive_real("margin", self.margin, allow_zero=True)
-        if margin > 1:
-            raise InvalidParameterError(f"margin must lie in [0, 1]; got {self.margin!r}.")
+        check_integer("n_splits", self.n_splits, 1)
+        check_integer("max_iter", self.max_iter, 1)
+        check_number("C", self.C, 0, open_low=True)
+        check_number("tol", self.tol, 0, open_low=True)
+        check_number("margin", self.margin, 0, 1)
         if self.scale != "auto":
-            _positive_real("scale", self.scale, allow_zero=True)
+            check_number("scale", self.scale, 0)
         if self.pseudo_minority_size != "n_minority":
-            _positive_int("pseudo_minority_size", self.pseudo_minority_size)
+            check_integer("pseudo_minority_size", self.pseudo_minority_size, 1)
         if not isinstance(self.fit_intercept, (bool, np.bool_)):
             raise InvalidParameterError(
                 f"fit_intercept must be True or False; got {self.fit_intercept!r}.")

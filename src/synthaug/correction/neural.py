@@ -39,12 +39,10 @@ from sklearn.exceptions import ConvergenceWarning
 
 from synthaug._labels import class_roles
 from synthaug._random import to_entropy
-from synthaug._validation import check_numeric_X_y
+from synthaug._validation import check_integer, check_number, check_numeric_X_y
 from synthaug.correction.classifier import (
     BiasCorrectedClassifier,
     _one_of,
-    _positive_int,
-    _positive_real,
     _seed,
     check_predict_input,
 )
@@ -264,14 +262,12 @@ class BiasCorrectedTorchClassifier(ClassifierMixin, BaseEstimator):
         _one_of("device", self.device, DEVICES)
         _one_of("dtype", self.dtype, _DTYPES)
         _one_of("divergence_guard", self.divergence_guard, _GUARDS)
-        _positive_real("weight_decay", self.weight_decay, allow_zero=True)
-        _positive_real("tol", self.tol)
-        if self.lr is not None:
-            _positive_real("lr", self.lr)
-        if self.max_epochs is not None:
-            _positive_int("max_epochs", self.max_epochs)
+        check_number("weight_decay", self.weight_decay, 0)
+        check_number("tol", self.tol, 0, open_low=True)
+        check_number("lr", self.lr, 0, open_low=True, optional=True)
+        check_integer("max_epochs", self.max_epochs, 1, optional=True)
         if self.batch_size is not None:
-            _positive_int("batch_size", self.batch_size)
+            check_integer("batch_size", self.batch_size, 1)
             if self.optimizer == "lbfgs":
                 raise InvalidParameterError(
                     "optimizer='lbfgs' works on the full batch; leave batch_size=None, or "

@@ -47,6 +47,7 @@ import numpy as np
 import pandas as pd
 
 from synthaug._io import atomic_write
+from synthaug._validation import check_number
 from synthaug.datasets._cache import cache_dir, package_version, read_arrays, write_arrays
 from synthaug.exceptions import InvalidInputError, InvalidParameterError, SynthaugWarning
 
@@ -371,16 +372,6 @@ def _clear_cache() -> None:
     _load_cached.cache_clear()
 
 
-def _check_bound(value: Any, what: str) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise InvalidParameterError(f"{what} must be a number or None, got {value!r}.")
-    if not np.isfinite(value) or value < 0:
-        raise InvalidParameterError(f"{what} must be finite and >= 0, got {value!r}.")
-    return float(value)
-
-
 def list_datasets(min_ir: float | None = None, max_ir: float | None = None,
                   min_n: int | None = None, max_n: int | None = None,
                   min_minority: int | None = None,
@@ -408,7 +399,7 @@ def list_datasets(min_ir: float | None = None, max_ir: float | None = None,
         row per dataset, sorted by name (case-insensitive). Names are accepted by
         :func:`load_dataset`.
     """
-    bounds = {key: _check_bound(value, key) for key, value in
+    bounds = {key: check_number(key, value, 0, optional=True) for key, value in
               [("min_ir", min_ir), ("max_ir", max_ir), ("min_n", min_n), ("max_n", max_n),
                ("min_minority", min_minority), ("max_features", max_features)]}
     for lo, hi in [("min_ir", "max_ir"), ("min_n", "max_n")]:

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from synthaug._random import to_entropy
+from synthaug._validation import check_integer, check_number
 from synthaug.exceptions import InvalidInputError, InvalidParameterError
 
 __all__ = [
@@ -386,19 +387,6 @@ class CurvedHeavyTailLaw:
 
 
 # ---------------------------------------------------------------------------- helpers
-def _check_int(name: str, value: Any, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise InvalidParameterError(f"{name} must be an integer >= {minimum}, got {value!r}.")
-    return int(value)
-
-
-def _check_positive(name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) \
-            or not np.isfinite(value) or value <= 0:
-        raise InvalidParameterError(f"{name} must be a positive number, got {value!r}.")
-    return float(value)
-
-
 def _streams(random_state: Any) -> list[np.random.Generator]:
     """Four independent generators: train majority, train minority, test majority, test
     minority."""
@@ -459,9 +447,9 @@ def make_mean_shift(noise: str = "cube", *, d: int = 20, n0: int = 2000, n1: int
         regress on ``2y - 1``); ``noise_law`` is the law of ``xi``; ``params`` has ``mu``,
         ``noise`` and ``g_phi`` (zero).
     """
-    d = _check_int("d", d, 1)
-    n0, n1 = _check_int("n0", n0, 0), _check_int("n1", n1, 0)
-    n_test = _check_int("n_test", n_test, 0)
+    d = check_integer("d", d, 1)
+    n0, n1 = check_integer("n0", n0, 0), check_integer("n1", n1, 0)
+    n_test = check_integer("n_test", n_test, 0)
     xi = NoiseLaw(noise, d)
     mu = float(shift) * _e(d)
     theta = mu / (1.0 + mu @ mu)
@@ -514,10 +502,11 @@ def make_symmetric_logistic(*, d: int = 20, n_train: int = 5000, a: float = 5.0,
         fit. ``noise_law`` is the minority law minus its mean; ``params`` has ``alpha`` and
         ``minority_mean``.
     """
-    d = _check_int("d", d, 2)
-    n_train = _check_int("n_train", n_train, 4)
-    n_test = _check_int("n_test", n_test, 0)
-    a, b, c = _check_positive("a", a), _check_positive("b", b), _check_positive("c", c)
+    d = check_integer("d", d, 2)
+    n_train = check_integer("n_train", n_train, 4)
+    n_test = check_integer("n_test", n_test, 0)
+    a, b, c = (check_number(name, v, 0, open_low=True)
+               for name, v in (("a", a), ("b", b), ("c", c)))
     symmetric = _symmetric_alpha(a, b, c)
     if alpha is None:
         alpha = symmetric
@@ -525,7 +514,7 @@ def make_symmetric_logistic(*, d: int = 20, n_train: int = 5000, a: float = 5.0,
         raise InvalidParameterError(f"alpha must lie in (0, 1), got {alpha!r}.")
     alpha = float(alpha)
     kw = {"d": d, "a": a, "b": b, "c": c, "alpha": alpha,
-          "n_shifted": _check_int("n_shifted", n_shifted, 0),
+          "n_shifted": check_integer("n_shifted", n_shifted, 0),
           "shift": float(shift)}
     population = SymmetricLogisticLaw(None, **kw)
     minority = SymmetricLogisticLaw(1, **kw)
@@ -591,9 +580,9 @@ def make_aligned_2d(kind: str = "biased", *, n1: int = 100, ratio: float = 20,
     """
     if kind not in ("biased", "realistic"):
         raise InvalidParameterError(f"kind must be 'biased' or 'realistic', got {kind!r}.")
-    n1 = _check_int("n1", n1, 2)
-    n0 = round(_check_positive("ratio", ratio) * n1)
-    n_test = _check_int("n_test", n_test, 0)
+    n1 = check_integer("n1", n1, 2)
+    n0 = round(check_number("ratio", ratio, 0, open_low=True) * n1)
+    n_test = check_integer("n_test", n_test, 0)
     mu_arr = np.asarray(mu, dtype=float).ravel()
     d = mu_arr.size
     if d == 0:
@@ -643,9 +632,9 @@ def make_linear_mixture(*, d: int = 5, n0: int = 4000, n1: int = 200, shift: flo
         ``theta_star`` is None (logistic loss with intercept has no closed form here);
         ``noise_law`` is the minority law minus its mean ``shift e1``.
     """
-    d = _check_int("d", d, 2)
-    n0, n1 = _check_int("n0", n0, 0), _check_int("n1", n1, 0)
-    n_test = _check_int("n_test", n_test, 0)
+    d = check_integer("d", d, 2)
+    n0, n1 = check_integer("n0", n0, 0), check_integer("n1", n1, 0)
+    n_test = check_integer("n_test", n_test, 0)
     centre = float(shift) * _e(d)
     half = 0.5 * float(separation) * _e(d, 1)
     minority = GaussianMixtureLaw((_as_tuple(centre + half), _as_tuple(centre - half)))
@@ -685,9 +674,9 @@ def make_ring(*, d: int = 5, n0: int = 4000, n1: int = 200, n_test: int = 10_000
     Simulation
         ``theta_star`` None; ``noise_law`` is the ring minus its centre.
     """
-    d = _check_int("d", d, 2)
-    n0, n1 = _check_int("n0", n0, 0), _check_int("n1", n1, 0)
-    n_test = _check_int("n_test", n_test, 0)
+    d = check_integer("d", d, 2)
+    n0, n1 = check_integer("n0", n0, 0), check_integer("n1", n1, 0)
+    n_test = check_integer("n_test", n_test, 0)
     ring = RingLaw(d, (float(centre[0]), float(centre[1])), float(radius), float(radial_sd),
                    float(noise_sd), float(other_sd))
     majority = TiltedMixtureLaw(d, float(rho), float(mix_weight), float(mix_shift))
@@ -722,11 +711,13 @@ def make_heavy_tailed(*, n0: int = 800, n1: int = 100, n_test: int = 5000,
     Simulation
         ``theta_star`` and ``noise_law`` are None (no closed form).
     """
-    n0, n1 = _check_int("n0", n0, 0), _check_int("n1", n1, 0)
-    n_test = _check_int("n_test", n_test, 0)
-    kw = {"df": _check_positive("df", df), "outlier_prob": float(outlier_prob),
+    n0, n1 = check_integer("n0", n0, 0), check_integer("n1", n1, 0)
+    n_test = check_integer("n_test", n_test, 0)
+    kw = {"df": check_number("df", df, 0, open_low=True),
+          "outlier_prob": float(outlier_prob),
           "outlier_scale": float(outlier_scale),
-          "lognormal_sigma": _check_positive("lognormal_sigma", lognormal_sigma)}
+          "lognormal_sigma": check_number("lognormal_sigma", lognormal_sigma, 0,
+                                          open_low=True)}
     return _simulate(
         CurvedHeavyTailLaw(False, **kw), CurvedHeavyTailLaw(True, **kw), n0, n1, n_test,
         random_state, loss="logistic", params=dict(kw),
@@ -793,10 +784,10 @@ def make_symmetry_test(*, d: int = 5, n1: int = 500, ratio: float = 20, h: float
         ``noise_law`` is the uniform-cube law of ``U``; ``params`` has ``b``, ``h``,
         ``n_eff`` and ``g_phi``.
     """
-    d = _check_int("d", d, 1)
-    n1 = _check_int("n1", n1, 1)
-    n0 = round(_check_positive("ratio", ratio) * n1)
-    n_test = _check_int("n_test", n_test, 0)
+    d = check_integer("d", d, 1)
+    n1 = check_integer("n1", n1, 1)
+    n0 = round(check_number("ratio", ratio, 0, open_low=True) * n1)
+    n_test = check_integer("n_test", n_test, 0)
     n_eff = n0 * n1 / (n0 + n1)
     if b is None:
         b = symmetry_location(float(h) / math.sqrt(n_eff))

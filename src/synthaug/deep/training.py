@@ -8,6 +8,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from synthaug._validation import check_integer, check_number
 from synthaug.exceptions import InvalidParameterError, TrainingDivergedError
 
 __all__ = ["EarlyStopping", "plot_history", "train"]
@@ -39,12 +40,8 @@ class EarlyStopping:
     """
 
     def __init__(self, patience: int = 25, min_delta: float = 1e-4) -> None:
-        if isinstance(patience, bool) or not isinstance(patience, int) or patience < 1:
-            raise InvalidParameterError(f"patience must be an integer >= 1; got {patience!r}.")
-        if not (isinstance(min_delta, int | float) and min_delta >= 0):
-            raise InvalidParameterError(f"min_delta must be a number >= 0; got {min_delta!r}.")
-        self.patience = patience
-        self.min_delta = float(min_delta)
+        self.patience = check_integer("patience", patience, 1)
+        self.min_delta = check_number("min_delta", min_delta, 0.0)
         self.best_loss = math.inf
         self.best_epoch = -1
         self.best_state: dict[str, Any] | None = None

@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics.pairwise import euclidean_distances
 
-from synthaug._validation import check_matrix
+from synthaug._validation import check_integer, check_matrix
 from synthaug.exceptions import InvalidInputError, InvalidParameterError, NotEnoughSamplesError
 from synthaug.neighbors import kneighbors
 
@@ -169,8 +169,7 @@ def knn_precision_recall(real: Any, synthetic: Any, *, k: int = 5) -> tuple[floa
 
     Both samples need more than ``k`` rows.
     """
-    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
-        raise InvalidParameterError(f"k must be an integer >= 1; got {k!r}.")
+    k = check_integer("k", k, 1)
     A, B = _pair(real, synthetic, "knn_precision_recall")
     if len(A) <= k or len(B) <= k:
         raise NotEnoughSamplesError(
@@ -243,8 +242,7 @@ def column_entropy(real: Any, synthetic: Any, *, bins: int = 20
     dict
         Column -> ``{"kind": "numeric" | "categorical", "real": H, "synthetic": H}``.
     """
-    if isinstance(bins, bool) or not isinstance(bins, int | np.integer) or bins < 2:
-        raise InvalidParameterError(f"bins must be an integer >= 2; got {bins!r}.")
+    bins = check_integer("bins", bins, 2)
     A, B = _as_frame(real, "column_entropy (real rows)"), _as_frame(
         synthetic, "column_entropy (synthetic rows)")
     if list(A.columns) != list(B.columns):

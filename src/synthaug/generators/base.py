@@ -31,6 +31,7 @@ from sklearn.base import BaseEstimator
 
 from synthaug._labels import class_roles, plain_label
 from synthaug._random import chunk_streams, to_entropy
+from synthaug._validation import check_integer
 from synthaug.encoding import TableCodec, encode_X_y
 from synthaug.exceptions import InvalidInputError, InvalidParameterError, NotFittedError
 
@@ -169,9 +170,7 @@ class BaseGenerator(BaseEstimator, metaclass=ABCMeta):
         if not getattr(self, "is_fitted_", False):
             raise NotFittedError(f"This {type(self).__name__} is not fitted yet; call fit "
                                  "first.")
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
-            raise InvalidParameterError(f"n must be an integer >= 0, got {n!r}.")
-        n = int(n)
+        n = check_integer("n", n, 0)
         label = self._sample_class(target_class)
         seed = random_state if random_state is not None else getattr(self, "random_state", None)
         entropy = to_entropy(seed)

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from synthaug._validation import check_n_neighbors
+from synthaug._validation import check_n_neighbors, check_number
 from synthaug.exceptions import InvalidParameterError
 from synthaug.generators.base import BaseGenerator
 from synthaug.neighbors import kneighbors
@@ -117,9 +117,7 @@ class JitterGenerator(_NoisyBootstrap):
             raise InvalidParameterError(
                 f"scale must be 'fixed', 'class-std' or 'knn', got {self.scale!r}.")
         for name in ("sigma", "c"):
-            value = getattr(self, name)
-            if not isinstance(value, (int, float)) or value < 0:
-                raise InvalidParameterError(f"{name} must be a number >= 0, got {value!r}.")
+            check_number(name, getattr(self, name), 0.0)
 
     def _fit(self, X_num, X_cat, y, target_class):  # type: ignore[no-untyped-def]
         mask = y == target_class

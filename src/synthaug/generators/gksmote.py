@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from synthaug._validation import check_n_neighbors
+from synthaug._validation import check_n_neighbors, check_number
 from synthaug.exceptions import InvalidInputError, InvalidParameterError, SynthaugWarning
 from synthaug.generators.smote import _InterpolationGenerator
 from synthaug.neighbors import count_closer, kneighbors, row_sq_distances
@@ -245,11 +245,7 @@ class GKSMOTEGenerator(_InterpolationGenerator):
             raise InvalidParameterError(
                 f"bandwidth must be one of {', '.join(_BANDWIDTHS)} or a positive float, "
                 f"got {bw!r}.")
-        t = self.noise_threshold
-        if (isinstance(t, bool) or not isinstance(t, (int, float, np.integer, np.floating))
-                or not 0 < t <= 1):
-            raise InvalidParameterError(
-                f"noise_threshold must be a number in (0, 1], got {t!r}.")
+        check_number("noise_threshold", self.noise_threshold, 0.0, 1.0, open_low=True)
         if self.fallback not in ("error", "smote"):
             raise InvalidParameterError(
                 f"fallback must be 'error' or 'smote', got {self.fallback!r}.")

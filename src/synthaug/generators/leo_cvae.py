@@ -28,6 +28,7 @@ import numpy as np
 
 from synthaug._labels import plain_label
 from synthaug._random import rng_from, to_entropy
+from synthaug._validation import check_integer, check_number
 from synthaug.deep import (
     EarlyStopping,
     load_fitted,
@@ -95,8 +96,7 @@ def local_entropy(X: Any, y: Any, k: int = 15) -> np.ndarray:
         raise InvalidInputError(
             f"X must be 2-D and y 1-D with one label per row; got shapes {X.shape} and "
             f"{y.shape}.")
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise InvalidParameterError(f"k must be an integer >= 1, got {k!r}.")
+    check_integer("k", k, 1)
     n = X.shape[0]
     if n < 2:
         raise NotEnoughSamplesError(
@@ -378,32 +378,14 @@ class LEOCVAEGenerator(BaseGenerator):
 
     # ------------------------------------------------------------------ parameters
     def _check_params(self) -> None:
-        def integer(name: str, low: int) -> None:
-            v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < low:
-                raise InvalidParameterError(f"{name} must be an integer >= {low}, got {v!r}.")
-
-        def number(name: str, low: float, high: float = math.inf, *,
-                   open_low: bool = False) -> None:
-            v = getattr(self, name)
-            ok = (not isinstance(v, bool) and isinstance(v, (int, float, np.integer,
-                                                              np.floating))
-                  and math.isfinite(v) and (v > low if open_low else v >= low) and v <= high)
-            if not ok:
-                side = ">" if open_low else ">="
-                upper = f" and <= {high}" if math.isfinite(high) else ""
-                raise InvalidParameterError(
-                    f"{name} must be a number {side} {low}{upper}, got {v!r}.")
-
         for name in ("k_neighbors", "latent_dim", "batch_size", "max_epochs", "patience"):
-            integer(name, 1)
+            check_integer(name, getattr(self, name), 1)
         for name in ("gamma", "beta", "kl_floor", "weight_decay", "min_delta"):
-            number(name, 0.0)
-        number("lr", 0.0, open_low=True)
-        number("dropout", 0.0, 0.99)
-        number("validation_fraction", 0.0, 0.5)
-        if self.grad_clip is not None:
-            number("grad_clip", 0.0, open_low=True)
+            check_number(name, getattr(self, name), 0.0)
+        check_number("lr", self.lr, 0.0, open_low=True)
+        check_number("dropout", self.dropout, 0.0, 0.99)
+        check_number("validation_fraction", self.validation_fraction, 0.0, 0.5)
+        check_number("grad_clip", self.grad_clip, 0.0, open_low=True, optional=True)
         dims = self.hidden_dims
         if (isinstance(dims, (str, bytes)) or not isinstance(dims, Sequence) or not dims
                 or any(isinstance(h, bool) or not isinstance(h, (int, np.integer)) or h < 1

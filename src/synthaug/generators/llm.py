@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 
 from synthaug._random import rng_from, to_entropy
+from synthaug._validation import check_integer, check_number
 from synthaug.deep import load_fitted, resolve_device, save_fitted, seeded, torch_threads
 from synthaug.encoding import TableCodec
 from synthaug.exceptions import (
@@ -228,34 +229,15 @@ class LLMGenerator(BaseGenerator):
 
     # ------------------------------------------------------------------ parameters
     def _check_params(self) -> None:
-        def integer(name: str, low: int, *, optional: bool = False) -> None:
-            v = getattr(self, name)
-            if optional and v is None:
-                return
-            if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < low:
-                extra = " or None" if optional else ""
-                raise InvalidParameterError(
-                    f"{name} must be an integer >= {low}{extra}, got {v!r}.")
-
-        def number(name: str, low: float, high: float, *, open_low: bool = False) -> None:
-            v = getattr(self, name)
-            ok = (not isinstance(v, bool) and isinstance(v, (int, float, np.integer,
-                                                              np.floating))
-                  and math.isfinite(v) and (v > low if open_low else v >= low) and v <= high)
-            if not ok:
-                side = ">" if open_low else ">="
-                raise InvalidParameterError(
-                    f"{name} must be a number {side} {low} and <= {high}, got {v!r}.")
-
         for name in ("k_neighbors", "batch_size", "max_tries"):
-            integer(name, 1)
-        integer("epochs", 0, optional=True)
-        integer("top_k", 1, optional=True)
-        integer("max_new_tokens", 1, optional=True)
-        number("temperature", 0.0, 100.0)
-        number("top_p", 0.0, 1.0, open_low=True)
-        if self.learning_rate is not None:
-            number("learning_rate", 0.0, 1.0, open_low=True)
+            check_integer(name, getattr(self, name), 1)
+        check_integer("epochs", self.epochs, 0, optional=True)
+        check_integer("top_k", self.top_k, 1, optional=True)
+        check_integer("max_new_tokens", self.max_new_tokens, 1, optional=True)
+        check_number("temperature", self.temperature, 0.0, 100.0)
+        check_number("top_p", self.top_p, 0.0, 1.0, open_low=True)
+        check_number("learning_rate", self.learning_rate, 0.0, 1.0, open_low=True,
+                     optional=True)
         if self.permutation not in _PERMUTATIONS:
             raise InvalidParameterError(
                 f"permutation must be 'label-first' or 'full', got {self.permutation!r}.")

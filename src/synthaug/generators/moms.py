@@ -31,6 +31,7 @@ import numpy as np
 
 from synthaug._labels import plain_label
 from synthaug._random import to_entropy
+from synthaug._validation import check_integer, check_number
 from synthaug.deep import (
     EarlyStopping,
     load_fitted,
@@ -328,38 +329,15 @@ class MOMSGenerator(BaseGenerator):
 
     # ------------------------------------------------------------------ parameters
     def _check_params(self) -> None:
-        def number(name: str, low: float, *, strict: bool = False) -> None:
-            v = getattr(self, name)
-            ok = (not isinstance(v, bool) and isinstance(v, (int, float, np.integer,
-                                                             np.floating))
-                  and math.isfinite(v) and (v > low if strict else v >= low))
-            if not ok:
-                sign = ">" if strict else ">="
-                raise InvalidParameterError(f"{name} must be a number {sign} {low}; got {v!r}.")
-
-        number("lambda_", 0)
-        number("margin", 0)
-        number("alpha", 0)
-        number("min_delta", 0)
-        number("lr", 0, strict=True)
-        number("weight_decay", 0)
-        number("grad_clip", 0, strict=True)
-        sp = self.safe_percentile
-        if isinstance(sp, bool) or not isinstance(sp, (int, float, np.integer, np.floating)) \
-                or not 0 <= sp < 100:
-            raise InvalidParameterError(f"safe_percentile must lie in [0, 100); got {sp!r}.")
+        for name in ("lambda_", "margin", "alpha", "min_delta", "weight_decay"):
+            check_number(name, getattr(self, name), 0)
+        for name in ("lr", "grad_clip"):
+            check_number(name, getattr(self, name), 0, open_low=True)
+        check_number("safe_percentile", self.safe_percentile, 0, 100, open_high=True)
         for name in ("k_neighbors", "max_epochs"):
-            v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
-                raise InvalidParameterError(f"{name} must be an integer >= 1; got {v!r}.")
-        t = self.n_threads
-        if t is not None and (isinstance(t, bool) or not isinstance(t, (int, np.integer))
-                              or t < 1):
-            raise InvalidParameterError(f"n_threads must be None or an integer >= 1; got {t!r}.")
-        p = self.patience
-        if p is not None and (isinstance(p, bool) or not isinstance(p, (int, np.integer))
-                              or p < 1):
-            raise InvalidParameterError(f"patience must be None or an integer >= 1; got {p!r}.")
+            check_integer(name, getattr(self, name), 1)
+        check_integer("n_threads", self.n_threads, 1, optional=True)
+        check_integer("patience", self.patience, 1, optional=True)
         if self.kernel not in _KERNELS:
             raise InvalidParameterError(
                 f"kernel must be one of {', '.join(_KERNELS)}; got {self.kernel!r}.")

@@ -30,7 +30,7 @@ from sklearn.pipeline import Pipeline
 
 from synthaug._labels import class_roles, plain_label
 from synthaug._random import to_entropy
-from synthaug._validation import check_numeric_X_y
+from synthaug._validation import check_integer, check_numeric_X_y
 from synthaug.diagnostics.quality import alignment, generator_quality, theory_target
 from synthaug.diagnostics.scores import check_supported, final_step
 from synthaug.diagnostics.symmetry import symmetry_test
@@ -244,12 +244,8 @@ class _SizeSearch(ClassifierMixin, BaseEstimator, metaclass=ABCMeta):
         if not isinstance(self.reweight, (bool, np.bool_)):
             raise InvalidParameterError(f"reweight must be True or False, got "
                                         f"{self.reweight!r}.")
-        for name in ("cv", "n_repeats"):
-            value, low = getattr(self, name), 2 if name == "cv" else 1
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or (
-                    value < low):
-                raise InvalidParameterError(
-                    f"{name} must be an integer >= {low}, got {value!r}.")
+        check_integer("cv", self.cv, 2)
+        check_integer("n_repeats", self.n_repeats, 1)
         roles = class_roles(y)
         smallest = min(roles.counts.values())
         if smallest < self.cv:
