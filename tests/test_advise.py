@@ -70,6 +70,11 @@ def test_ranking_is_ordered_and_none_matches_plain_cross_validation(data, logreg
     expected = [balanced_log_loss(y[va], LogisticRegression(max_iter=500).fit(
         X[tr], y[tr]).predict_proba(X[va])) for tr, va in folds]
     np.testing.assert_allclose(logreg_advice.fold_scores["none"], expected, rtol=1e-10)
+    # the words mention local symmetry exactly when the symmetry test finds it
+    regime = logreg_advice.diagnostics["regime"]
+    assert regime in ("local symmetry", "local asymmetry")
+    assert ("local-symmetry test finds" in logreg_advice.recommendation) == (
+        regime == "local symmetry")
 
 
 def test_curves_and_cross_validated_size_choice(logreg_advice):
@@ -120,9 +125,17 @@ def test_recommendation_adds_rows_only_beyond_noise():
     assert choice.best == "smote (gamma 0.5)"
     text = advise_module._recommend(noisy, ranking, {}, 320, choice)
     assert text.startswith("Add 160 smote rows") and "within noise" in text
-    symmetric = advise_module._recommend(clear, ranking, {"regime": "symmetric"}, 320,
+    symmetric = advise_module._recommend(clear, ranking, {"regime": "local symmetry"}, 320,
                                          advise_module._choose(clear, ranking, "one_se"))
     assert symmetric.startswith("The local-symmetry test")
+
+
+@pytest.mark.parametrize("scoring,expected", [
+    ("average_precision", "one_se"), ("roc_auc", "one_se"), ("balanced_log_loss", "best"),
+    ("mcc", "best"), ("g_mean", "best")])
+def test_auto_selection_keeps_the_one_se_rule_for_ranking_metrics(scoring, expected):
+    assert advise_module._resolve_selection("auto", scoring) == expected
+    assert advise_module._resolve_selection("one_se", scoring) == "one_se"
 
 
 def test_threshold_metric_tries_every_answer_at_both_thresholds(data):

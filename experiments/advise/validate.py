@@ -181,6 +181,7 @@ def run_real(n_datasets: int, scoring: str, folds: int, seed: int,
                         print(f"{name} fold {k} {label}: {type(exc).__name__}: {exc}")
             rec = {"dataset": name, "fold": k, "scoring": scoring, "classifier": classifier,
                    "choice": advice.best, "top": top,
+                   "regime": advice.diagnostics.get("regime"),
                    "recommendation": advice.recommendation, "scores": scores,
                    "advise_seconds": round(advice.seconds, 2),
                    "seconds": round(time.perf_counter() - t0, 2)}
@@ -263,6 +264,46 @@ def summary(scoring: str, classifier: str = "logreg") -> dict:
     return out
 
 
+def markdown() -> str:
+    """The validation tables of ``docs/advise.md`` from every ``summary-*.json``: one
+    overview row per classifier and metric, then each run's mean ranks and the advised
+    pipeline's win / tie / loss against every fixed answer."""
+    runs = [json.loads(p.read_text()) for p in sorted(RESULTS.glob("summary-*.json"))]
+    runs = [r for r in runs if "vs" in r]
+    lines = ["| classifier | metric | datasets | advised: mean rank (place) | first-ranked "
+             "answer instead: mean rank | best fixed answer in hindsight (mean rank) | "
+             "advised vs it: win / tie / loss | advised vs SMOTE to balance: win / tie / "
+             "loss, mean gain |",
+             "|---|---|---|---|---|---|---|---|"]
+    for r in runs:
+        ranks = r["mean_rank"]
+        place = list(ranks).index("advised") + 1
+        best = r["best_fixed_in_hindsight"]
+        vs_best, vs_smote = r["vs"]["advised"][best], r["vs"]["advised"]["smote-balance"]
+        lines.append(
+            f"| {r.get('classifier', 'logreg')} | {r['scoring']} | {r['n_datasets']} | "
+            f"{ranks['advised']:.2f} ({place} of {len(ranks)}) | "
+            f"{r['mean_rank_of_advised_top']:.2f} | {best} ({ranks[best]:.2f}) | "
+            f"{vs_best['win']} / {vs_best['tie']} / {vs_best['loss']} | "
+            f"{vs_smote['win']} / {vs_smote['tie']} / {vs_smote['loss']}, "
+            f"{vs_smote['mean_gain']:+.4f} |")
+    for r in runs:
+        lines += ["", f"**{r.get('classifier', 'logreg')}, {r['scoring']}** "
+                  f"({r['n_datasets']} datasets, {r['n_outer_folds']} outer folds; mean "
+                  "gain in the metric, positive = advice better). Choices: "
+                  + ", ".join(f"{k} {v}" for k, v in r["choices"].items()) + ".", "",
+                  "| answer | mean rank | advised: win / tie / loss | mean gain of advice |",
+                  "|---|---|---|---|"]
+        for name, rank in r["mean_rank"].items():
+            if name == "advised":
+                lines.append(f"| **advised** | **{rank:.2f}** | – | – |")
+                continue
+            v = r["vs"]["advised"][name]
+            lines.append(f"| {name} | {rank:.2f} | {v['win']} / {v['tie']} / {v['loss']} | "
+                         f"{v['mean_gain']:+.4f} |")
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--part", choices=("real", "known"))
@@ -274,6 +315,8 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--random-state", type=int, default=0)
     parser.add_argument("--summary", action="store_true")
+    parser.add_argument("--markdown", action="store_true",
+                        help="print the tables of docs/advise.md from the summaries")
     args = parser.parse_args()
     if args.part == "real":
         run_real(args.datasets, args.scoring, args.folds, args.random_state,
@@ -285,6 +328,8 @@ def main() -> None:
         _results_path("summary", args.scoring, args.classifier).write_text(
             json.dumps(result, indent=2) + "\n")
         print(json.dumps(result, indent=2))
+    if args.markdown:
+        print(markdown(), end="")
 
 
 if __name__ == "__main__":

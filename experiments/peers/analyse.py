@@ -594,12 +594,28 @@ def _applicability_note(results: pd.DataFrame) -> str | None:
             "cell (see each table's notes).")
 
 
+def _needed_note(analysis: Analysis) -> str:
+    return ("**What a single method would need.** In most cells the best synthaug method and "
+            "the best peer win on about as many datasets as each other (the W/T/L column), "
+            "so a first place is decided by which of many near-equal methods is luckiest "
+            "on this suite, not by a mechanism one method has and the others lack. A "
+            "ranking metric (average precision) needs a better score order, which comes "
+            "from the classifier rather than from rows added to its training set; the "
+            "threshold metrics and the balanced log loss reward the right prior shift, "
+            "which class weights, threshold moving and every oversampler to balance give "
+            "in nearly the same measure. What does move these numbers is choosing per "
+            "dataset: `synthaug advise` chooses among the answers on inner folds, and in "
+            "its nested validation (`docs/advise.md`) it ranks first on three of the four "
+            "metrics with logistic regression, against the same peers.")
+
+
 def mechanism_notes(results: pd.DataFrame, agg: pd.DataFrame,
                     analysis: Analysis) -> list[str]:
     """Paragraphs of "Reading the results", with the numbers of this store filled in."""
     notes = [_ranking_note(agg, analysis), _rows_note(results),
              _loss_note(agg, analysis), _threshold_note(agg, analysis),
-             _applicability_note(results), _selection_note(analysis)]
+             _applicability_note(results), _selection_note(analysis),
+             _needed_note(analysis)]
     return [n for n in notes if n]
 
 

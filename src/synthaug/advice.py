@@ -19,9 +19,12 @@ decision threshold tuned on inner folds of each training part (scikit-learn's
 ``TunedThresholdClassifierCV``; the size chosen by the balanced log loss), the
 no-synthesis answers included.
 
-A synthetic answer ranked first is advised only when it beats the best answer without
-synthetic rows by more than one standard error of the paired fold differences
-(``selection="one_se"``); otherwise that answer is.
+For a ranking metric (average precision, ROC AUC), which resampling can barely improve, a
+synthetic answer ranked first is advised only when it beats the best answer without
+synthetic rows by more than one standard error of the paired fold differences; otherwise
+that answer is. For the other metrics the answer ranked first is advised, and the words
+say when its lead is within noise (``selection="auto"``; the nested validation in
+``docs/advise.md`` chose this).
 
 Around the ranking it runs the diagnostics of VTSS / TG-VTSS (binary data; see
 ``docs/vtss.md``): the local-symmetry test (is the imbalance the leading error at all?)
@@ -77,7 +80,9 @@ THRESHOLD_FOLDS = 3
 #: Suffix of an answer whose decision threshold is tuned (threshold metrics).
 TUNED = " + tuned threshold"
 #: How the answer is chosen from the ranking.
-SELECTIONS = ("one_se", "best")
+SELECTIONS = ("auto", "one_se", "best")
+#: Metrics ``selection="auto"`` treats with the one-SE rule (ranking metrics).
+RANKING_METRICS = ("average_precision", "roc_auc")
 #: The scores :func:`advise` ranks by: the metric and whether it needs a threshold.
 _SCORERS = {
     "balanced_log_loss": balanced_log_loss, "balanced_brier": balanced_brier,
@@ -138,7 +143,8 @@ class Advice:
         ``alignment`` and ``theory_target``; empty for multiclass data.
     best : str
         The answer advised: the one ranked first, unless it adds synthetic rows without
-        beating the best answer without them beyond noise (``selection="one_se"``).
+        beating the best answer without them beyond noise (``selection="one_se"``, the
+        choice of ``"auto"`` for a ranking metric).
     best_estimator_ : estimator
         The advised pipeline (an imbalanced-learn pipeline of the oversampler and the
         classifier, the weighted classifier, or KOTARO; wrapped in a threshold search when
@@ -540,6 +546,13 @@ class _Choice:
     beyond_noise: bool = False
 
 
+def _resolve_selection(selection: str, scoring: str) -> str:
+    """``"auto"``: the one-SE rule for a ranking metric, the first-ranked answer else."""
+    if selection != "auto":
+        return selection
+    return "one_se" if scoring in RANKING_METRICS else "best"
+
+
 def _choose(run: _Run, ranking: pd.DataFrame, selection: str) -> _Choice:
     """``"one_se"``: a synthetic answer ranked first is advised only when it beats the
     best answer without synthetic rows by more than one standard error of the paired fold
@@ -565,7 +578,7 @@ def _recommend(run: _Run, ranking: pd.DataFrame, diagnostics: dict[str, Any],
     top = ranking.iloc[0]
     synthetic = ranking[ranking["kind"] == "synthetic"]
     words = []
-    if diagnostics.get("regime") == "symmetric":
+    if diagnostics.get("regime") == "local symmetry":     # SymmetryTest.regime
         words.append("The local-symmetry test finds that the imbalance is not the leading "
                      "error here, so synthetic rows can help little.")
     rival, lead = choice.rival, f"{choice.d_mean:.4g} ± {choice.d_se:.2g}"
@@ -579,8 +592,9 @@ def _recommend(run: _Run, ranking: pd.DataFrame, diagnostics: dict[str, Any],
                     f"{tuned}: it ")
             text += (f"beats {rival}, the best answer without synthetic rows, by {lead} "
                      f"{run.scoring} over {len(run.splits)} folds." if choice.beyond_noise
-                     else f"ranks first, though its lead over {rival}, the best answer "
-                     f"without synthetic rows ({lead}), is within noise.")
+                     else f"ranks first, but its lead over {rival}, the best answer "
+                     f"without synthetic rows ({lead}), is within noise: the rows may help "
+                     f"a little or not at all, and {rival} is as safe a choice.")
             diag = diagnostics.get("generators", {}).get(top["generator"], {})
             if diag.get("alignment") is not None:
                 a = diag["alignment"]
@@ -608,7 +622,7 @@ def _recommend(run: _Run, ranking: pd.DataFrame, diagnostics: dict[str, Any],
 
 def advise(X: Any, y: Any, classifier: Any = None, generators: Any = "fast",
            scoring: str = "balanced_log_loss", cv: int = 5, time_budget: Any = None,
-           random_state: Any = None, baselines: Any = BASELINES, selection: str = "one_se",
+           random_state: Any = None, baselines: Any = BASELINES, selection: str = "auto",
            refit: bool = True, progress: bool = False) -> Advice:
     """Should synthetic rows be added to ``X, y``, from which generator, and how many?
 
@@ -635,11 +649,13 @@ def advise(X: Any, y: Any, classifier: Any = None, generators: Any = "fast",
     random_state : None or int
     baselines : sequence of str, default=("none", "class-weight", "kotaro")
         The answers without synthetic rows to try (KOTARO only for binary data).
-    selection : {"one_se", "best"}, default="one_se"
+    selection : {"auto", "one_se", "best"}, default="auto"
         ``"one_se"``: a synthetic answer ranked first is advised only when it beats the
         best answer without synthetic rows by more than one standard error of the paired
         fold differences (else that answer is advised); ``"best"``: the answer ranked
-        first, whatever its lead.
+        first, whatever its lead; ``"auto"``: ``"one_se"`` for the ranking metrics
+        (``average_precision``, ``roc_auc``), ``"best"`` for the others (measured:
+        ``docs/advise.md``).
     refit : bool, default=True
         Refit the advised pipeline on all rows (``best_estimator_``).
     progress : bool, default=False
@@ -757,7 +773,7 @@ def advise(X: Any, y: Any, classifier: Any = None, generators: Any = "fast",
     ranking = _ranking(run)
     gap = int(sum(roles.counts[roles.majority] - n for c, n in roles.counts.items()
                   if c != roles.majority))
-    choice = _choose(run, ranking, selection)
+    choice = _choose(run, ranking, _resolve_selection(selection, scoring))
     text = _recommend(run, ranking, diagnostics, gap, choice)
     if interrupted:
         text += " (Stopped early: the advice covers only the answers that finished.)"
