@@ -132,10 +132,61 @@ def test_recommendation_adds_rows_only_beyond_noise():
 
 @pytest.mark.parametrize("scoring,expected", [
     ("average_precision", "one_se"), ("roc_auc", "one_se"), ("balanced_log_loss", "best"),
-    ("mcc", "best"), ("g_mean", "best")])
-def test_auto_selection_keeps_the_one_se_rule_for_ranking_metrics(scoring, expected):
+    ("mcc", "best"), ("g_mean", "balance"), ("balanced_accuracy", "balance")])
+def test_auto_selection_per_metric(scoring, expected):
     assert advise_module._resolve_selection("auto", scoring) == expected
     assert advise_module._resolve_selection("one_se", scoring) == "one_se"
+
+
+def _fake_gmean_run(scores: dict, generators: dict):
+    """A finished G-mean run (greater is better); ``generators`` maps a synthetic answer
+    to (generator, gamma)."""
+    info = {name: {"kind": "synthetic", "generator": generators[name][0],
+                   "gamma": generators[name][1], "n_synthetic": 100 * generators[name][1],
+                   "seconds": 1.0, "threshold": "own"} if name in generators else
+            {"kind": "baseline", "generator": None, "gamma": None, "n_synthetic": 0,
+             "seconds": 0.1, "threshold": "own"} for name in scores}
+    return SimpleNamespace(scores={k: np.asarray(v, dtype=float) for k, v in scores.items()},
+                           info=info, greater=True, scoring="g_mean", splits=[None] * 5)
+
+
+def test_balance_selection_keeps_full_balance_unless_beaten_beyond_noise():
+    weights = [0.70, 0.72, 0.68, 0.71, 0.69]
+    # KOTARO leads class weighting by 0.02 on average, but by -0.08..+0.12 per fold
+    noisy = _fake_gmean_run({"class-weight": weights, "none": [0.5] * 5,
+                             "kotaro": [0.78, 0.64, 0.80, 0.62, 0.76]}, {})
+    ranking = advise_module._ranking(noisy)
+    assert ranking.iloc[0]["candidate"] == "kotaro"
+    assert advise_module._balanced_anchor(ranking) == "class-weight"
+    choice = advise_module._choose(noisy, ranking, "balance")
+    assert choice.best == "class-weight" and choice.anchor == "class-weight"
+    assert choice.anchor_lead[0] == pytest.approx(0.02)
+    text = advise_module._recommend(noisy, ranking, {}, 320, choice)
+    assert text.startswith("Balance the classes with balanced class weights")
+    assert "within noise" in text
+    assert advise_module._choose(noisy, ranking, "best").best == "kotaro"
+    # better on every fold: the first-ranked answer is advised
+    clear = _fake_gmean_run({"class-weight": weights, "kotaro": [0.80, 0.81, 0.79, 0.80,
+                                                                 0.82]}, {})
+    choice = advise_module._choose(clear, advise_module._ranking(clear), "balance")
+    assert choice.best == "kotaro"
+
+
+def test_balance_selection_without_class_weights_starts_from_smote_to_balance():
+    """A classifier without weights (k-NN): full balance is SMOTE's gamma-1 answer, even
+    when another generator's full-balance answer ranks above it."""
+    run = _fake_gmean_run(
+        {"none": [0.3] * 5, "random (gamma 1)": [0.75, 0.70, 0.74, 0.71, 0.72],
+         "smote (gamma 1)": [0.72, 0.73, 0.70, 0.69, 0.71],
+         "adasyn (gamma 1.5)": [0.85, 0.60, 0.82, 0.61, 0.80]},
+        {"random (gamma 1)": ("random", 1.0), "smote (gamma 1)": ("smote", 1.0),
+         "adasyn (gamma 1.5)": ("adasyn", 1.5)})
+    ranking = advise_module._ranking(run)
+    assert advise_module._balanced_anchor(ranking) == "smote (gamma 1)"
+    choice = advise_module._choose(run, ranking, "balance")
+    assert choice.best == "smote (gamma 1)"
+    assert advise_module._recommend(run, ranking, {}, 100, choice).startswith(
+        "Balance the classes with 100 smote rows (full balance)")
 
 
 def test_threshold_metric_tries_every_answer_at_both_thresholds(data):
@@ -164,6 +215,39 @@ def test_threshold_metric_tries_every_answer_at_both_thresholds(data):
     assert not isinstance(advice.make_estimator("none"), TunedThresholdClassifierCV)
     with pytest.raises(InvalidParameterError, match="not an answer of this advice"):
         advice.make_estimator("polynom_fit_SMOTE")
+
+
+def test_balanced_metric_with_knn_ranks_smote_to_balance_on_its_own(data):
+    """k-NN takes no weights: SMOTE to full balance joins the ranking as an answer of its
+    own, scored at the classifier's threshold on the shared folds, and the advice keeps
+    it unless the first-ranked answer beats it by more than one standard error."""
+    from sklearn.neighbors import KNeighborsClassifier
+
+    X, y = data
+    knn = KNeighborsClassifier(5)
+    advice = advise(X, y, classifier=knn, generators=["random", "smote"],
+                    baselines=("none",), scoring="g_mean", random_state=0)
+    r = advice.ranking.set_index("candidate")
+    assert "class-weight" not in r.index
+    full = "smote (gamma 1)"
+    assert r.loc[full, "threshold"] == "own" and r.loc[full, "gamma"] == 1.0
+    # its fold scores are SMOTE to balance refitted on each shared fold
+    from imblearn.pipeline import make_pipeline
+
+    from synthaug.sampler import Oversampler
+
+    folds = list(StratifiedKFold(5, shuffle=True, random_state=0).split(X, y))
+    scores = advice.fold_scores[full].to_numpy()
+    pipe = advice.make_estimator(full)
+    assert isinstance(pipe.steps[0][1], Oversampler)
+    counts = np.bincount(y[folds[0][0]])
+    fitted = make_pipeline(pipe.steps[0][1]).fit_resample(X[folds[0][0]], y[folds[0][0]])
+    assert np.bincount(fitted[1]).tolist() == [counts.max()] * 2
+    assert np.all((scores >= 0) & (scores <= 1))
+    top = advice.ranking.iloc[0]["candidate"]
+    lead = advice.fold_scores[top] - advice.fold_scores[full]
+    beyond = lead.mean() > lead.std(ddof=1) / math.sqrt(5)
+    assert advice.best == (top if beyond or top == full else full)
 
 
 def test_threshold_metric_with_a_classifier_of_constant_probabilities(data):

@@ -140,6 +140,20 @@ def _datasets(n: int) -> list[str]:
     return table.sort_values("n").index[:n].tolist()
 
 
+def _selections(advice) -> dict[str, str]:
+    """The answer each selection rule other than ``"auto"`` picks from ``advice``'s
+    ranking (same folds, no refit)."""
+    from types import SimpleNamespace
+
+    from synthaug.advice import SELECTIONS, _choose
+
+    run = SimpleNamespace(scores={k: advice.fold_scores[k].to_numpy()
+                                  for k in advice.fold_scores},
+                          greater=advice.greater_is_better)
+    return {rule: _choose(run, advice.ranking, rule).best
+            for rule in sorted(SELECTIONS) if rule != "auto"}
+
+
 def run_real(n_datasets: int, scoring: str, folds: int, seed: int,
              classifier: str = "logreg") -> None:
     from sklearn.model_selection import StratifiedKFold
@@ -166,12 +180,19 @@ def run_real(n_datasets: int, scoring: str, folds: int, seed: int,
                 advice = synthaug.advise(X[tr], y[tr],
                                          classifier=_classifier(classifier, seed + k),
                                          scoring=scoring, random_state=seed + k)
-                # "advised": the one-SE choice (the default); "advised-top": the answer
-                # ranked first, whatever its lead (selection="best")
+                # "advised": the default choice (selection="auto"); "advised-top": the
+                # answer ranked first, whatever its lead (selection="best"); and each
+                # other selection rule, from the same ranking
                 scores = {"advised": _score(scoring, advice.best_estimator_, X[te], y[te])}
-                top = str(advice.ranking.iloc[0]["candidate"])
-                scores["advised-top"] = scores["advised"] if top == advice.best else _score(
-                    scoring, _fit(advice.make_estimator(top), X[tr], y[tr]), X[te], y[te])
+                picks = _selections(advice)
+                top = picks["best"]
+                known = {advice.best: scores["advised"]}    # one fit per distinct pick
+                for rule, pick in picks.items():
+                    if pick not in known:
+                        known[pick] = _score(scoring, _fit(advice.make_estimator(pick),
+                                                           X[tr], y[tr]), X[te], y[te])
+                    scores["advised-top" if rule == "best" else f"advised-{rule}"] = \
+                        known[pick]
                 for label, model in _fixed_answers(seed + k, classifier).items():
                     try:
                         scores[label] = _score(scoring, _fit(model, X[tr], y[tr]),
@@ -180,7 +201,7 @@ def run_real(n_datasets: int, scoring: str, folds: int, seed: int,
                         scores[label] = None
                         print(f"{name} fold {k} {label}: {type(exc).__name__}: {exc}")
             rec = {"dataset": name, "fold": k, "scoring": scoring, "classifier": classifier,
-                   "choice": advice.best, "top": top,
+                   "choice": advice.best, "top": top, "selections": picks,
                    "regime": advice.diagnostics.get("regime"),
                    "recommendation": advice.recommendation, "scores": scores,
                    "advise_seconds": round(advice.seconds, 2),
@@ -234,7 +255,7 @@ def summary(scoring: str, classifier: str = "logreg") -> dict:
     per_dataset = per_dataset.dropna(axis=1, thresh=int(0.9 * len(per_dataset)))
     per_dataset = per_dataset.dropna()
     greater = METRICS[scoring].greater_is_better
-    variants = [c for c in ("advised", "advised-top") if c in per_dataset]
+    variants = [c for c in per_dataset if c.startswith("advised")]
     fixed = [c for c in per_dataset if c not in variants]
 
     def mean_ranks(column: str) -> pd.Series:     # one advised variant against the fixed
@@ -259,6 +280,8 @@ def summary(scoring: str, classifier: str = "logreg") -> dict:
            "mean_rank": {k: round(float(v), 2) for k, v in ranks.items()},
            "mean_rank_of_advised_top": (round(float(mean_ranks("advised-top")["advised-top"]),
                                               2) if "advised-top" in variants else None),
+           "mean_rank_of_variants": {v: round(float(mean_ranks(v)[v]), 2)
+                                     for v in variants},
            "best_fixed_in_hindsight": best_fixed, "vs": wtl,
            "choices": {k: int(v) for k, v in choices.items()}}
     return out

@@ -22,9 +22,12 @@ no-synthesis answers included.
 For a ranking metric (average precision, ROC AUC), which resampling can barely improve, a
 synthetic answer ranked first is advised only when it beats the best answer without
 synthetic rows by more than one standard error of the paired fold differences; otherwise
-that answer is. For the other metrics the answer ranked first is advised, and the words
-say when its lead is within noise (``selection="auto"``; the nested validation in
-``docs/advise.md`` chose this).
+that answer is. For G-mean and balanced accuracy, which weigh both classes equally (their
+Bayes decision is the one made after full balance), full balance (balanced class weights,
+or SMOTE to balance for a classifier that takes no weights) is advised unless the answer
+ranked first beats it by more than one standard error. For the other metrics the answer
+ranked first is advised, and the words say when its lead is within noise
+(``selection="auto"``; the nested validation in ``docs/advise.md`` chose this).
 
 Around the ranking it runs the diagnostics of VTSS / TG-VTSS (binary data; see
 ``docs/vtss.md``): the local-symmetry test (is the imbalance the leading error at all?)
@@ -80,9 +83,14 @@ THRESHOLD_FOLDS = 3
 #: Suffix of an answer whose decision threshold is tuned (threshold metrics).
 TUNED = " + tuned threshold"
 #: How the answer is chosen from the ranking.
-SELECTIONS = ("auto", "one_se", "best")
+SELECTIONS = ("auto", "one_se", "balance", "best")
 #: Metrics ``selection="auto"`` treats with the one-SE rule (ranking metrics).
 RANKING_METRICS = ("average_precision", "roc_auc")
+#: Threshold metrics that weigh both classes equally: their Bayes decision is the one a
+#: classifier makes after full balance, so ``selection="auto"`` starts from full balance.
+BALANCED_METRICS = ("g_mean", "balanced_accuracy")
+#: The generator whose full-balance answer is the start for a classifier without weights.
+BALANCE_GENERATOR = "smote"
 #: The scores :func:`advise` ranks by: the metric and whether it needs a threshold.
 _SCORERS = {
     "balanced_log_loss": balanced_log_loss, "balanced_brier": balanced_brier,
@@ -144,7 +152,9 @@ class Advice:
     best : str
         The answer advised: the one ranked first, unless it adds synthetic rows without
         beating the best answer without them beyond noise (``selection="one_se"``, the
-        choice of ``"auto"`` for a ranking metric).
+        choice of ``"auto"`` for a ranking metric), or does not beat full balance beyond
+        noise (``selection="balance"``, the choice of ``"auto"`` for G-mean and balanced
+        accuracy).
     best_estimator_ : estimator
         The advised pipeline (an imbalanced-learn pipeline of the oversampler and the
         classifier, the weighted classifier, or KOTARO; wrapped in a threshold search when
@@ -367,6 +377,9 @@ class _Run:
         self.info: dict[str, dict[str, Any]] = {}
         self.curves: dict[str, pd.DataFrame] = {}
         self.progress = progress
+        #: The generator whose full-balance answer joins the ranking on its own (a
+        #: balanced threshold metric; see ``_balanced_anchor``).
+        self.balance_generator: str | None = None
 
     def log(self, text: str) -> None:
         if self.progress:
@@ -450,6 +463,12 @@ class _Run:
             best_all, chosen = _cross_validated_choice(-own)
             self._generator_answer(name, gammas, sizes, best_all, chosen,
                                    [own[i, k] for k, i in enumerate(chosen)], "own", t0)
+            one = int(np.flatnonzero(gammas == 1.0)[0])
+            if name == self.balance_generator and best_all != one:
+                # full balance as an answer of its own (no size chosen, so no choice to
+                # cross-validate): the start of selection="balance"
+                self._generator_answer(name, gammas, sizes, one, [one] * len(self.splits),
+                                       list(own[one]), "own", t0)
         else:
             self._generator_answer(name, gammas, sizes, best_all, chosen,
                                    [table[i, k] for k, i in enumerate(chosen)], "own", t0)
@@ -544,33 +563,75 @@ class _Choice:
     d_mean: float = math.nan   # the first-ranked synthetic answer's lead over the rival
     d_se: float = math.nan
     beyond_noise: bool = False
+    anchor: str | None = None  # selection="balance": the full-balance answer
+    anchor_lead: tuple[float, float] = (math.nan, math.nan)   # the first's lead over it
 
 
 def _resolve_selection(selection: str, scoring: str) -> str:
-    """``"auto"``: the one-SE rule for a ranking metric, the first-ranked answer else."""
+    """``"auto"``: the one-SE rule for a ranking metric, full balance unless beaten for a
+    metric that weighs both classes equally, the first-ranked answer else."""
     if selection != "auto":
         return selection
-    return "one_se" if scoring in RANKING_METRICS else "best"
+    if scoring in RANKING_METRICS:
+        return "one_se"
+    return "balance" if scoring in BALANCED_METRICS else "best"
+
+
+def _balanced_anchor(ranking: pd.DataFrame) -> str | None:
+    """The full-balance answer at the classifier's own threshold: balanced class weights
+    where the classifier takes them, else SMOTE (or the first generator) to full balance;
+    None when the ranking has neither."""
+    if "class-weight" in set(ranking["candidate"]):
+        return "class-weight"
+    full = ranking[(ranking["kind"] == "synthetic") & (ranking["gamma"] == 1.0)
+                   & (ranking["threshold"] == "own")]
+    if full.empty:
+        return None
+    preferred = full[full["generator"] == BALANCE_GENERATOR]
+    return str((preferred if not preferred.empty else full).iloc[0]["candidate"])
+
+
+def _lead(run: _Run, first: str, other: str) -> tuple[float, float, bool]:
+    """Mean and standard error of ``first``'s paired fold lead over ``other``, and
+    whether it exceeds one standard error."""
+    sign = 1.0 if run.greater else -1.0
+    d_mean, d_se = _mean_se(sign * (run.scores[first] - run.scores[other]))
+    return d_mean, d_se, bool(d_mean > (d_se if np.isfinite(d_se) else 0.0))
 
 
 def _choose(run: _Run, ranking: pd.DataFrame, selection: str) -> _Choice:
     """``"one_se"``: a synthetic answer ranked first is advised only when it beats the
     best answer without synthetic rows by more than one standard error of the paired fold
-    differences, else that answer is; ``"best"``: the answer ranked first."""
+    differences, else that answer is; ``"balance"``: the first-ranked answer only when it
+    beats the full-balance answer (``_balanced_anchor``) by more than one standard error,
+    else that answer; ``"best"``: the answer ranked first."""
     top = ranking.iloc[0]
     plain = ranking[ranking["kind"] == "baseline"]
     rival = str(plain.iloc[0]["candidate"]) if not plain.empty else None
     choice = _Choice(best=str(top["candidate"]), rival=rival)
-    if top["kind"] != "synthetic" or rival is None:
+    if top["kind"] == "synthetic" and rival is not None:
+        choice.d_mean, choice.d_se, choice.beyond_noise = _lead(run, choice.best, rival)
+    if selection == "balance":
+        anchor = _balanced_anchor(ranking)
+        if anchor is not None and anchor != choice.best:
+            choice.anchor = anchor
+            d_mean, d_se, beyond = _lead(run, choice.best, anchor)
+            choice.anchor_lead = (d_mean, d_se)
+            if not beyond:
+                choice.best = anchor
         return choice
-    sign = 1.0 if run.greater else -1.0
-    choice.d_mean, choice.d_se = _mean_se(sign * (run.scores[choice.best]
-                                                  - run.scores[rival]))
-    choice.beyond_noise = bool(choice.d_mean > (choice.d_se if np.isfinite(choice.d_se)
-                                                else 0.0))
-    if selection == "one_se" and not choice.beyond_noise:
+    if selection == "one_se" and top["kind"] == "synthetic" and rival is not None \
+            and not choice.beyond_noise:
         choice.best = rival
     return choice
+
+
+def _describe_balance(ranking: pd.DataFrame, anchor: str) -> str:
+    """``anchor`` (see ``_balanced_anchor``) in words."""
+    if anchor == "class-weight":
+        return "balanced class weights"
+    row = ranking.set_index("candidate").loc[anchor]
+    return f"{int(row['n_synthetic']):,} {row['generator']} rows (full balance)"
 
 
 def _recommend(run: _Run, ranking: pd.DataFrame, diagnostics: dict[str, Any],
@@ -582,6 +643,14 @@ def _recommend(run: _Run, ranking: pd.DataFrame, diagnostics: dict[str, Any],
         words.append("The local-symmetry test finds that the imbalance is not the leading "
                      "error here, so synthetic rows can help little.")
     rival, lead = choice.rival, f"{choice.d_mean:.4g} ± {choice.d_se:.2g}"
+    if choice.anchor is not None and choice.best == choice.anchor:
+        d_mean, d_se = choice.anchor_lead
+        words.append(
+            f"Balance the classes with {_describe_balance(ranking, choice.anchor)}: "
+            f"{run.scoring} weighs both classes equally, so full balance is the start, and "
+            f"{top['candidate']}, ranked first, beats it by only {d_mean:.4g} ± {d_se:.2g} "
+            f"over {len(run.splits)} folds (within noise).")
+        return " ".join(words)
     if top["kind"] == "synthetic" and rival is not None:
         if choice.beyond_noise or choice.best == top["candidate"]:
             share = "full balance" if top["gamma"] == 1 else (
@@ -649,13 +718,17 @@ def advise(X: Any, y: Any, classifier: Any = None, generators: Any = "fast",
     random_state : None or int
     baselines : sequence of str, default=("none", "class-weight", "kotaro")
         The answers without synthetic rows to try (KOTARO only for binary data).
-    selection : {"auto", "one_se", "best"}, default="auto"
+    selection : {"auto", "one_se", "balance", "best"}, default="auto"
         ``"one_se"``: a synthetic answer ranked first is advised only when it beats the
         best answer without synthetic rows by more than one standard error of the paired
-        fold differences (else that answer is advised); ``"best"``: the answer ranked
+        fold differences (else that answer is advised); ``"balance"``: the answer ranked
+        first is advised only when it beats full balance (balanced class weights, or
+        SMOTE to balance for a classifier without weights, at its own threshold) by more
+        than one standard error (else full balance is); ``"best"``: the answer ranked
         first, whatever its lead; ``"auto"``: ``"one_se"`` for the ranking metrics
-        (``average_precision``, ``roc_auc``), ``"best"`` for the others (measured:
-        ``docs/advise.md``).
+        (``average_precision``, ``roc_auc``), ``"balance"`` for the metrics that weigh
+        both classes equally (``g_mean``, ``balanced_accuracy``), ``"best"`` for the
+        others (measured: ``docs/advise.md``).
     refit : bool, default=True
         Refit the advised pipeline on all rows (``best_estimator_``).
     progress : bool, default=False
@@ -703,6 +776,9 @@ def advise(X: Any, y: Any, classifier: Any = None, generators: Any = "fast",
             f"selection must be one of {', '.join(SELECTIONS)}; got {selection!r}.")
     seed = to_entropy(random_state)
     run = _Run(X_arr, y_arr, classifier, scoring, int(cv), seed, progress)
+    if scoring in BALANCED_METRICS:
+        run.balance_generator = BALANCE_GENERATOR if BALANCE_GENERATOR in names else (
+            names[0] if names else None)
     skipped: dict[str, str] = {}
     diagnostics: dict[str, Any] = {}
     interrupted = False

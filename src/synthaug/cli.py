@@ -486,8 +486,10 @@ def advise(
     random_state: Annotated[int, typer.Option(help=SEED_HELP)] = 0,
     selection: Annotated[str, typer.Option(
         help="one_se: add synthetic rows only when they beat the best answer without them "
-             "beyond one standard error; best: the first-ranked answer; auto: one_se for "
-             "ranking metrics (average_precision, roc_auc), else best.")] = "auto",
+             "beyond one standard error; balance: full balance unless the first-ranked "
+             "answer beats it beyond one standard error; best: the first-ranked answer; "
+             "auto: one_se for ranking metrics (average_precision, roc_auc), balance for "
+             "g_mean and balanced_accuracy, else best.")] = "auto",
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="HTML report to write.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
