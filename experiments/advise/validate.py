@@ -244,11 +244,38 @@ def run_known(seeds: int) -> None:
     (RESULTS / "known.json").write_text(json.dumps(report, indent=2) + "\n")
 
 
+def _as_default(recs: list[dict], scoring: str) -> list[dict]:
+    """Records with ``"advised"`` meaning the default (``selection="auto"``) throughout.
+
+    The first runs recorded the one-SE choice as ``"advised"`` and the first-ranked answer
+    as ``"advised-top"`` (no ``"selections"`` key); where they ever differ, the one-SE
+    choice becomes ``"advised-one_se"`` and ``"advised"`` takes the answer ``"auto"``
+    resolves to. Runs made after ``"auto"`` became the default record it directly."""
+    from synthaug.advice import _resolve_selection
+
+    old = [r for r in recs if "selections" not in r]
+    if not any(r["choice"] != r["top"] for r in old):
+        return recs
+    rule = _resolve_selection("auto", scoring)
+    if rule not in ("one_se", "best"):
+        raise ValueError(f"{scoring}: rerun, the records predate selection={rule!r}")
+    out = []
+    for r in recs:
+        if "selections" not in r:
+            scores = {**r["scores"], "advised-one_se": r["scores"]["advised"]}
+            if rule == "best":
+                scores["advised"] = scores["advised-top"]
+            r = {**r, "scores": scores, "choice": r["top"] if rule == "best" else r["choice"]}
+        out.append(r)
+    return out
+
+
 def summary(scoring: str, classifier: str = "logreg") -> dict:
     from synthaug.metrics import METRICS
 
     path = _results_path("real", scoring, classifier)
-    recs = [json.loads(line) for line in path.read_text().splitlines()]
+    recs = _as_default([json.loads(line) for line in path.read_text().splitlines()],
+                       scoring)
     frame = pd.DataFrame([{"dataset": r["dataset"], "fold": r["fold"], **r["scores"]}
                           for r in recs])
     per_dataset = frame.drop(columns="fold").groupby("dataset").mean()
@@ -288,25 +315,48 @@ def summary(scoring: str, classifier: str = "logreg") -> dict:
 
 
 def markdown() -> str:
-    """The validation tables of ``docs/advise.md`` from every ``summary-*.json``: one
-    overview row per classifier and metric, then each run's mean ranks and the advised
-    pipeline's win / tie / loss against every fixed answer."""
+    """The validation tables of ``docs/advise.md`` from every ``summary-*.json``: the
+    default's place per classifier and metric, one overview row per run (with the mean
+    rank each other selection rule would have had), then each run's mean ranks and the
+    advised pipeline's win / tie / loss against every fixed answer."""
     runs = [json.loads(p.read_text()) for p in sorted(RESULTS.glob("summary-*.json"))]
     runs = [r for r in runs if "vs" in r]
-    lines = ["| classifier | metric | datasets | advised: mean rank (place) | first-ranked "
-             "answer instead: mean rank | best fixed answer in hindsight (mean rank) | "
-             "advised vs it: win / tie / loss | advised vs SMOTE to balance: win / tie / "
-             "loss, mean gain |",
-             "|---|---|---|---|---|---|---|---|"]
+    metrics = ("average_precision", "balanced_log_loss", "mcc", "g_mean")
+    grid = {(r.get("classifier", "logreg"), r["scoring"]): r for r in runs}
+    classifiers = list(dict.fromkeys(c for c, _ in grid))
+    lines = ["| classifier | " + " | ".join(metrics) + " |",
+             "|---" * (len(metrics) + 1) + "|"]
+    for clf in classifiers:
+        cells = []
+        for metric in metrics:
+            r = grid.get((clf, metric))
+            if r is None:
+                cells.append("not run")
+                continue
+            ranks = r["mean_rank"]
+            place = list(ranks).index("advised") + 1
+            leader = next(k for k in ranks if k != "advised")
+            text = f"{ranks['advised']:.2f}, {_ordinal(place)}"
+            cells.append(f"**{text}** (next: {leader} {ranks[leader]:.2f})" if place == 1
+                         else f"{text} ({leader} {ranks[leader]:.2f})")
+        lines.append(f"| {clf} | " + " | ".join(cells) + " |")
+    lines += ["", "| classifier | metric | datasets | advised (auto): mean rank (place) | "
+              "other rules: mean rank | best fixed answer in hindsight (mean rank) | "
+              "advised vs it: win / tie / loss | advised vs SMOTE to balance: win / tie / "
+              "loss, mean gain |", "|---|---|---|---|---|---|---|---|"]
     for r in runs:
         ranks = r["mean_rank"]
         place = list(ranks).index("advised") + 1
         best = r["best_fixed_in_hindsight"]
         vs_best, vs_smote = r["vs"]["advised"][best], r["vs"]["advised"]["smote-balance"]
+        variants = r.get("mean_rank_of_variants") or {
+            "advised-top": r["mean_rank_of_advised_top"]}
+        others = ", ".join(f"{k.removeprefix('advised-').replace('top', 'best')} {v:.2f}"
+                           for k, v in sorted(variants.items()) if k != "advised")
         lines.append(
             f"| {r.get('classifier', 'logreg')} | {r['scoring']} | {r['n_datasets']} | "
-            f"{ranks['advised']:.2f} ({place} of {len(ranks)}) | "
-            f"{r['mean_rank_of_advised_top']:.2f} | {best} ({ranks[best]:.2f}) | "
+            f"{ranks['advised']:.2f} ({place} of {len(ranks)}) | {others} | "
+            f"{best} ({ranks[best]:.2f}) | "
             f"{vs_best['win']} / {vs_best['tie']} / {vs_best['loss']} | "
             f"{vs_smote['win']} / {vs_smote['tie']} / {vs_smote['loss']}, "
             f"{vs_smote['mean_gain']:+.4f} |")
@@ -325,6 +375,10 @@ def markdown() -> str:
             lines.append(f"| {name} | {rank:.2f} | {v['win']} / {v['tie']} / {v['loss']} | "
                          f"{v['mean_gain']:+.4f} |")
     return "\n".join(lines) + "\n"
+
+
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
 
 def main() -> None:
