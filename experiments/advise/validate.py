@@ -14,11 +14,14 @@ could pick without advice are scored too:
   and SVMSMOTE, and smote-variants' polynom_fit_SMOTE_star, ProWSyn and SMOTE_IPF (the
   bench's own wrappers, ``synthaug.bench.methods``), each to full balance.
 
-The classifier is a standardised logistic regression. The score is the one the advice is
-asked to optimise (``--scoring``, balanced log loss by default; MCC for a threshold
-metric), so "best on the metric it is asked to optimise" is what is measured. Results are
-appended per (dataset, fold) to ``results/real-<scoring>.jsonl``: a stopped run resumes
-where it stopped.
+The datasets are the 31 smallest of the default suite with at least 10 minority rows
+(imbalanced-learn's ADASYN fails on every fold of iris0, so 30 are scored). The
+classifier is a standardised logistic regression (``--classifier`` names another of the
+bench's: knn, hgb, svm). The score is the one the advice is asked to optimise
+(``--scoring``, balanced log loss by default), so "best on the metric it is asked to
+optimise" is what is measured. Results are appended per (dataset, fold) to
+``results/real-<scoring>.jsonl`` (``real-<classifier>-<scoring>.jsonl`` for another
+classifier): a stopped run resumes where it stopped.
 
 Known answers (``--part known``): E1b (a logistic model without intercept that is locally
 symmetric by construction: imbalanced training already targets the balanced optimum, so
@@ -27,13 +30,15 @@ the design), and E4 (logistic regression with SMOTE on a bimodal minority: full 
 near-optimal), 5 seeds each; the advice's words, its choice and SMOTE's loss curve are
 recorded in ``results/known.json``.
 
-``--summary`` prints mean ranks and win/tie/loss of the advised pipeline against each fixed
-answer from the JSON lines (ties: equal within 1e-9), and the best fixed answer chosen in
-hindsight (the one with the best mean rank).
+``--summary`` prints mean ranks and win/tie/loss of the advised pipeline (the default,
+``selection="auto"``; each other selection rule is scored on the same folds as
+``advised-<rule>``) against each fixed answer from the JSON lines (ties: equal within
+1e-9), and the best fixed answer chosen in hindsight (the one with the best mean rank);
+``--markdown`` prints the tables of ``docs/advise.md`` from the summaries.
 
 Usage::
 
-    python experiments/advise/validate.py --part real --datasets 30
+    python experiments/advise/validate.py --part real --datasets 31
     python experiments/advise/validate.py --part known
     python experiments/advise/validate.py --summary
 """
@@ -384,7 +389,7 @@ def _ordinal(n: int) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--part", choices=("real", "known"))
-    parser.add_argument("--datasets", type=int, default=30)
+    parser.add_argument("--datasets", type=int, default=31)
     parser.add_argument("--scoring", default="balanced_log_loss")
     parser.add_argument("--classifier", default="logreg",
                         help="a bench classifier: logreg, knn, hgb, svm")
