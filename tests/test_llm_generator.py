@@ -74,6 +74,25 @@ def test_determinism_and_prefix_consistency(fitted):
     assert not a.equals(fitted.sample(300, random_state=4))
 
 
+def test_a_short_draw_generates_only_the_rows_asked_for(fitted, monkeypatch):
+    """Rows have streams of their own, so ``sample(3)`` prompts the model for 3 rows (and
+    their retries), not for a whole chunk of 256, and gets the first 3 rows of any longer
+    draw with the same seed."""
+    import synthaug.generators._llm_model as llm_model
+
+    batches = []
+    real = llm_model.generate
+
+    def counting(model, tokenizer, prompts, **kwargs):
+        batches.append(len(prompts))
+        return real(model, tokenizer, prompts, **kwargs)
+
+    monkeypatch.setattr(llm_model, "generate", counting)
+    short = fitted.sample(3, random_state=11)
+    assert batches[0] == 3 and max(batches) <= 3
+    pd.testing.assert_frame_equal(short, fitted.sample(40, random_state=11).iloc[:3])
+
+
 def test_the_same_seed_fits_the_same_model(data, fitted):
     X, y = data
     again = LLMGenerator(**FAST, random_state=0).fit(X, y)
@@ -93,7 +112,7 @@ def test_save_and_load_sample_the_same_rows(fitted, tmp_path):
 
 def test_label_first_prompts_fix_one_feature_each(fitted):
     features = np.arange(6) % 3
-    prompts = fitted._prompts(np.random.default_rng(0), features)
+    prompts = fitted._prompts([np.random.default_rng(i) for i in range(6)], features)
     assert all(p.startswith("label is 1, ") and p.endswith(",") for p in prompts)
     names = [p.split(", ")[1].split(" is ")[0] for p in prompts]
     assert names == ["a", "b", "colour"] * 2
@@ -142,7 +161,8 @@ def test_full_permutation_uses_label_prompts_and_no_interpolation(data):
     gen = LLMGenerator(**{**FAST, "epochs": 2, "max_tries": 1}, permutation="full",
                        random_state=0).fit(X, y)
     assert gen.n_interpolated_ == 0
-    assert gen._prompts(np.random.default_rng(0), np.arange(3)) == ["label is 1,"] * 3
+    streams = [np.random.default_rng(i) for i in range(3)]
+    assert gen._prompts(streams, np.arange(3)) == ["label is 1,"] * 3
 
 
 def test_numpy_input_and_a_pre_built_model(fitted, data):

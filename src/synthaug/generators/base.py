@@ -70,7 +70,12 @@ class BaseGenerator(BaseEstimator, metaclass=ABCMeta):
     ----------------
     chunk_size : int
         Rows per random stream. Cheap generators use large chunks; costly ones (neural,
-        LLM) small ones, since a partial last chunk is still drawn whole.
+        LLM) small ones, since a partial last chunk is still drawn whole (unless
+        ``partial_chunks``).
+    partial_chunks : bool
+        True when a chunk's first ``m`` rows do not depend on how many rows the chunk
+        holds (each row has a stream of its own), so a partial last chunk is drawn with
+        only the rows asked for.
     multiclass_native : bool
         True for generators that model every class at once: ``fit`` learns all classes
         (a ``target_class`` given to it only becomes the default class of ``sample``), and
@@ -85,6 +90,7 @@ class BaseGenerator(BaseEstimator, metaclass=ABCMeta):
     """
 
     chunk_size: int = 4096
+    partial_chunks: bool = False
     multiclass_native: bool = False
     handles_categorical: str = "encoded"
 
@@ -188,8 +194,8 @@ class BaseGenerator(BaseEstimator, metaclass=ABCMeta):
         if out_cat is None:
             out_cat = np.empty((n, self.codec_.n_categorical), dtype=np.int64)
         for start, stop, rng in chunk_streams(entropy, n, self.chunk_size):
-            num, cat = draw(rng, self.chunk_size)
             m = stop - start
+            num, cat = draw(rng, m if self.partial_chunks else self.chunk_size)
             out_num[start:stop] = num[:m]
             if out_cat.shape[1]:
                 out_cat[start:stop] = cat[:m]

@@ -191,11 +191,14 @@ class LLMGenerator(BaseGenerator):
     -----
     Not multiclass-native: like ImbLLM, the model is trained on one class's rows, so
     :class:`~synthaug.sampler.Oversampler` fits one model per class it fills. Draws are
-    prefix-consistent (chunks of 256 rows, each from its own stream): a chunk's prompts,
-    prompt values and the uniforms behind every sampled token come from that stream only.
+    prefix-consistent (chunks of 256 rows, each from its own stream, and within a chunk one
+    stream per row): a row's prompt value and the uniforms behind every token it samples,
+    retries included, come from its own stream only, so ``sample(1)`` generates one row,
+    not a chunk.
     """
 
     chunk_size = 256
+    partial_chunks = True
     handles_categorical = "encoded"
 
     def __init__(self, model: Any = "tiny", permutation: str = "label-first",
@@ -456,16 +459,16 @@ class LLMGenerator(BaseGenerator):
         self.invalid_rate_ = (sum(self._stats.values()) / made) if made else 0.0
         return result
 
-    def _prompts(self, rng: np.random.Generator, features: np.ndarray) -> list[str]:
+    def _prompts(self, rngs: list[np.random.Generator], features: np.ndarray) -> list[str]:
         """One prompt per slot: the label, and (label-first) the slot's feature with a
-        value drawn from ``rng``."""
+        value drawn from the slot's own stream (``rngs``, one per slot)."""
         text = self._text
         if self.permutation == "full":
             return [text.prompt()] * len(features)
-        u = rng.random(len(features))
+        u = [r.random() for r in rngs]
         out = []
         n_num = text.n_num
-        for f, ui in zip(features.tolist(), u.tolist()):
+        for f, ui in zip(features.tolist(), u):
             if f < n_num:
                 pool = self._pool_num[f]
                 out.append(text.prompt(text.num_clause(f, pool[int(ui * len(pool))])))
@@ -481,6 +484,9 @@ class LLMGenerator(BaseGenerator):
         text = self._text
         d = text.n_num + text.n_cat
         features = rng.permutation(d)[np.arange(size) % d]
+        # one stream per slot: a row does not depend on how many rows the chunk holds
+        root = int(rng.integers(2**63))
+        slot_rngs = [np.random.default_rng([root, slot]) for slot in range(size)]
         num = np.empty((size, text.n_num))
         cat = np.empty((size, text.n_cat), dtype=np.int64)
         pending = np.arange(size)
@@ -500,7 +506,8 @@ class LLMGenerator(BaseGenerator):
         generated = 0
         for _ in range(int(self.max_tries)):
             fresh = np.array([slot not in prefix for slot in pending.tolist()], dtype=bool)
-            new_prompts = iter(self._prompts(rng, features[pending[fresh]]))
+            new_prompts = iter(self._prompts([slot_rngs[s] for s in pending[fresh].tolist()],
+                                             features[pending[fresh]]))
             prompts = [next(new_prompts) if f else prefix[slot]
                        for slot, f in zip(pending.tolist(), fresh.tolist())]
             order = {name: j for j, name in enumerate([*text.num_names, *text.cat_names])}
@@ -512,7 +519,8 @@ class LLMGenerator(BaseGenerator):
             need = np.array([d - (0 if self.permutation == "full" else 1) if f
                              else d - written_count[slot]
                              for slot, f in zip(pending.tolist(), fresh.tolist())])
-            u = rng.random((len(prompts), self.max_new_tokens_))
+            u = np.array([slot_rngs[slot].random(self.max_new_tokens_)
+                          for slot in pending.tolist()]).reshape(len(prompts), -1)
             with torch_threads(1, self._device):
                 cont, finished = generate(
                     self.model_, self.tokenizer_, prompts, max_new_tokens=self.max_new_tokens_,
