@@ -51,6 +51,7 @@ import time
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 HERE = Path(__file__).parent
@@ -333,6 +334,88 @@ def summary(scoring: str, classifier: str = "logreg") -> dict:
     return out
 
 
+def _cross_validated_lead(inner: dict[str, list[float]], anchor: str,
+                          greater: bool) -> np.ndarray:
+    """Per inner fold, the lead over ``anchor`` of *choosing* the first-ranked answer: on
+    fold ``k`` the answer best on the other folds, scored on fold ``k`` (so the lead does
+    not carry the luck of having been ranked first on those same folds)."""
+    names = list(inner)
+    table = np.array([inner[n] for n in names]) * (1.0 if greater else -1.0)
+    k = table.shape[1]
+    picks = [int(np.argmax(np.delete(table, j, axis=1).mean(axis=1))) for j in range(k)]
+    chosen = np.array([table[i, j] for j, i in enumerate(picks)])
+    return chosen - table[names.index(anchor)]
+
+
+def rules(scoring: str, classifier: str = "logreg") -> dict:
+    """Selection rules that pick between the first-ranked answer and a fixed start (full
+    balance for ``"balance"``), measured from the recorded inner fold scores and the outer
+    scores of both: the start's lead threshold at 0, 0.5, 1 and 2 standard errors, and the
+    cross-validated choice (``_cross_validated_lead``) beyond 0 or 1 standard error.
+    Returns per rule the mean rank among the fixed answers and win / tie / loss against
+    SMOTE to balance."""
+    from synthaug.advice import _balanced_anchor
+    from synthaug.metrics import METRICS
+
+    greater = METRICS[scoring].greater_is_better
+    sign = 1.0 if greater else -1.0
+    path = _results_path("real", scoring, classifier)
+    recs = [json.loads(line) for line in path.read_text().splitlines()]
+    recs = [r for r in recs if "inner" in r and len(r["inner"]) > 3]
+    rows = []
+    for r in recs:
+        inner, top = r["inner"], r["top"]
+        ranking = pd.DataFrame([{"candidate": n, "kind": _kind(n), "gamma": _gamma(n),
+                                 "generator": n.split(" (")[0],
+                                 "threshold": "tuned" if n.endswith("threshold") else "own"}
+                                for n in inner])
+        anchor = _balanced_anchor(ranking)
+        outer_anchor = r["scores"]["class-weight" if anchor == "class-weight"
+                                   else "smote-balance"]
+        outer = {"start": outer_anchor}
+        if anchor == top:
+            outer.update({f"lead>{m}se": outer_anchor for m in (0, 0.5, 1, 2)})
+            outer.update({"cv>0": outer_anchor, "cv>1se": outer_anchor})
+        else:
+            d = sign * (np.array(inner[top]) - np.array(inner[anchor]))
+            mean, se = d.mean(), d.std(ddof=1) / np.sqrt(len(d))
+            for m in (0, 0.5, 1, 2):
+                outer[f"lead>{m}se"] = (r["scores"]["advised-top"] if mean > m * se
+                                        else outer_anchor)
+            cv = _cross_validated_lead(inner, anchor, greater)
+            cv_mean, cv_se = cv.mean(), cv.std(ddof=1) / np.sqrt(len(cv))
+            outer["cv>0"] = r["scores"]["advised-top"] if cv_mean > 0 else outer_anchor
+            outer["cv>1se"] = (r["scores"]["advised-top"] if cv_mean > cv_se
+                               else outer_anchor)
+        fixed = {k: v for k, v in r["scores"].items() if not k.startswith("advised")}
+        rows.append({"dataset": r["dataset"], **fixed,
+                     **{f"rule:{k}": v for k, v in outer.items()}})
+    per = pd.DataFrame(rows).groupby("dataset").mean()
+    per = per.dropna(axis=1, thresh=int(0.9 * len(per))).dropna()
+    fixed = [c for c in per if not c.startswith("rule:")]
+    out = {"scoring": scoring, "classifier": classifier, "n_datasets": len(per)}
+    for rule in [c for c in per if c.startswith("rule:")]:
+        table = per[[rule, *fixed]]
+        rank = (-table if greater else table).rank(axis=1).mean()[rule]
+        d = sign * (per[rule] - per["smote-balance"])
+        out[rule[5:]] = {"mean_rank": round(float(rank), 2),
+                         "vs smote-balance": f"{int((d > 1e-9).sum())} / "
+                         f"{int((d.abs() <= 1e-9).sum())} / {int((d < -1e-9).sum())}",
+                         "mean_gain": round(float(d.mean()), 4)}
+    return out
+
+
+def _kind(name: str) -> str:
+    gamma = _gamma(name)
+    return "synthetic" if gamma is not None and gamma > 0 else "baseline"
+
+
+def _gamma(name: str) -> float | None:
+    if " (gamma " not in name:
+        return None
+    return float(name.split(" (gamma ")[1].split(")")[0])
+
+
 def markdown() -> str:
     """The validation tables of ``docs/advise.md`` from every ``summary-*.json``: the
     default's place per classifier and metric, one overview row per run (with the mean
@@ -411,6 +494,8 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--random-state", type=int, default=0)
     parser.add_argument("--summary", action="store_true")
+    parser.add_argument("--rules", action="store_true",
+                        help="measure other selection thresholds from the recorded scores")
     parser.add_argument("--markdown", action="store_true",
                         help="print the tables of docs/advise.md from the summaries")
     args = parser.parse_args()
@@ -424,6 +509,8 @@ def main() -> None:
         _results_path("summary", args.scoring, args.classifier).write_text(
             json.dumps(result, indent=2) + "\n")
         print(json.dumps(result, indent=2))
+    if args.rules:
+        print(json.dumps(rules(args.scoring, args.classifier), indent=1))
     if args.markdown:
         print(markdown(), end="")
 
