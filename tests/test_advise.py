@@ -250,6 +250,24 @@ def test_balanced_metric_with_knn_ranks_smote_to_balance_on_its_own(data):
     assert advice.best == (top if beyond or top == full else full)
 
 
+def test_too_few_rows_for_the_threshold_search_keep_the_own_threshold_answers():
+    """10 minority rows: each inner training part holds 8, enough for SMOTE's 5
+    neighbours, but the threshold search's folds inside it hold 5 or 6. SMOTE's tuned
+    answer is skipped with the reason; its own-threshold answers (and full balance, the
+    start of the balance rule) stay in the ranking."""
+    from sklearn.neighbors import KNeighborsClassifier
+
+    X, y = make_classification(160, n_features=4, n_informative=3, n_redundant=0,
+                               weights=[0.9375], flip_y=0, random_state=1)
+    assert np.bincount(y)[1] == 10
+    advice = advise(X, y, classifier=KNeighborsClassifier(3), generators=["smote"],
+                    baselines=("none",), scoring="g_mean", random_state=0)
+    assert "NotEnoughSamplesError" in advice.skipped["smote + tuned threshold"]
+    own = advice.ranking[advice.ranking["generator"] == "smote"]
+    assert len(own) >= 1 and set(own["threshold"]) == {"own"}
+    assert advise_module._balanced_anchor(advice.ranking) in set(own["candidate"])
+
+
 def test_threshold_metric_with_a_classifier_of_constant_probabilities(data):
     """No threshold to tune when every row gets the same probability: the answer is
     scored at the default threshold instead of failing (scikit-learn refuses the search)."""

@@ -370,8 +370,11 @@ def rules(scoring: str, classifier: str = "logreg") -> dict:
                                  "threshold": "tuned" if n.endswith("threshold") else "own"}
                                 for n in inner])
         anchor = _balanced_anchor(ranking)
-        outer_anchor = r["scores"]["class-weight" if anchor == "class-weight"
-                                   else "smote-balance"]
+        if anchor is None:          # no full-balance answer ran: every rule takes the top
+            anchor = top
+        outer_anchor = (r["scores"]["advised-top"] if anchor == top else
+                        r["scores"]["class-weight" if anchor == "class-weight"
+                                    else "smote-balance"])
         outer = {"start": outer_anchor}
         if anchor == top:
             outer.update({f"lead>{m}se": outer_anchor for m in (0, 0.5, 1, 2)})

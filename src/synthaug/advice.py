@@ -380,6 +380,8 @@ class _Run:
         #: The generator whose full-balance answer joins the ranking on its own (a
         #: balanced threshold metric; see ``_balanced_anchor``).
         self.balance_generator: str | None = None
+        #: Parts of answers that could not run (the rest of the answer stands).
+        self.skipped: dict[str, str] = {}
 
     def log(self, text: str) -> None:
         if self.progress:
@@ -456,19 +458,26 @@ class _Run:
                                           "se": se})
         best_all, chosen = _cross_validated_choice(-table if size_greater else table)
         if self.needs_threshold:
-            tuned = [self._fold_scores(_pipeline(name, float(gammas[i]), self.classifier,
-                                                 self.seed + k), k)[1]
-                     for k, i in enumerate(chosen)]
-            self._generator_answer(name, gammas, sizes, best_all, chosen, tuned, "tuned", t0)
-            best_all, chosen = _cross_validated_choice(-own)
-            self._generator_answer(name, gammas, sizes, best_all, chosen,
-                                   [own[i, k] for k, i in enumerate(chosen)], "own", t0)
+            best_own, chosen_own = _cross_validated_choice(-own)
+            self._generator_answer(name, gammas, sizes, best_own, chosen_own,
+                                   [own[i, k] for k, i in enumerate(chosen_own)], "own", t0)
             one = int(np.flatnonzero(gammas == 1.0)[0])
-            if name == self.balance_generator and best_all != one:
+            if name == self.balance_generator and best_own != one:
                 # full balance as an answer of its own (no size chosen, so no choice to
                 # cross-validate): the start of selection="balance"
                 self._generator_answer(name, gammas, sizes, one, [one] * len(self.splits),
                                        list(own[one]), "own", t0)
+            try:
+                tuned = [self._fold_scores(_pipeline(name, float(gammas[i]), self.classifier,
+                                                     self.seed + k), k)[1]
+                         for k, i in enumerate(chosen)]
+            except SynthaugError as exc:
+                # the threshold search's inner folds can be too small for the generator
+                # (SMOTE's neighbours) where the fold itself was not: keep the answers above
+                self.skipped[f"{name}{TUNED}"] = f"failed: {type(exc).__name__}: {exc}"
+            else:
+                self._generator_answer(name, gammas, sizes, best_all, chosen, tuned,
+                                       "tuned", t0)
         else:
             self._generator_answer(name, gammas, sizes, best_all, chosen,
                                    [table[i, k] for k, i in enumerate(chosen)], "own", t0)
@@ -842,6 +851,7 @@ def advise(X: Any, y: Any, classifier: Any = None, generators: Any = "fast",
         interrupted = True
         if not run.scores:
             raise
+    skipped.update(run.skipped)
     if not run.scores:
         raise InvalidParameterError(
             "advise could not score any answer: "
