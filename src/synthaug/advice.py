@@ -462,9 +462,11 @@ class _Run:
             self._generator_answer(name, gammas, sizes, best_own, chosen_own,
                                    [own[i, k] for k, i in enumerate(chosen_own)], "own", t0)
             one = int(np.flatnonzero(gammas == 1.0)[0])
-            if name == self.balance_generator and best_own != one:
+            if (name == self.balance_generator and best_own != one
+                    and "class-weight" not in self.scores):
                 # full balance as an answer of its own (no size chosen, so no choice to
-                # cross-validate): the start of selection="balance"
+                # cross-validate): the start of selection="balance" for a classifier
+                # without weights
                 self._generator_answer(name, gammas, sizes, one, [one] * len(self.splits),
                                        list(own[one]), "own", t0)
             try:
