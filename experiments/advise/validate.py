@@ -513,7 +513,10 @@ def main() -> None:
             json.dumps(result, indent=2) + "\n")
         print(json.dumps(result, indent=2))
     if args.rules:
-        print(json.dumps(rules(args.scoring, args.classifier), indent=1))
+        result = rules(args.scoring, args.classifier)
+        _results_path("rules", args.scoring, args.classifier).write_text(
+            json.dumps(result, indent=1))
+        print(json.dumps(result, indent=1))
     if args.markdown:
         print(markdown(), end="")
 
