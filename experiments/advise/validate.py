@@ -465,6 +465,16 @@ def markdown() -> str:
             f"{vs_best['win']} / {vs_best['tie']} / {vs_best['loss']} | "
             f"{vs_smote['win']} / {vs_smote['tie']} / {vs_smote['loss']}, "
             f"{vs_smote['mean_gain']:+.4f} |")
+    rule_runs = [json.loads(p.read_text()) for p in sorted(RESULTS.glob("rules-*.json"))]
+    if rule_runs:
+        names = [k for k in rule_runs[0] if isinstance(rule_runs[0][k], dict)]
+        lines += ["", "| rule | " + " | ".join(
+            f"{r['classifier']}, {r['scoring']}: mean rank; vs SMOTE to balance (mean gain)"
+            for r in rule_runs) + " |", "|---" * (len(rule_runs) + 1) + "|"]
+        for name in names:
+            lines.append(f"| {name} | " + " | ".join(
+                f"{r[name]['mean_rank']:.2f}; {r[name]['vs smote-balance']} "
+                f"({r[name]['mean_gain']:+.4f})" for r in rule_runs) + " |")
     for r in runs:
         lines += ["", f"**{r.get('classifier', 'logreg')}, {r['scoring']}** "
                   f"({r['n_datasets']} datasets, {r['n_outer_folds']} outer folds; mean "
