@@ -424,9 +424,16 @@ def markdown() -> str:
     default's place per classifier and metric, one overview row per run (with the mean
     rank each other selection rule would have had), then each run's mean ranks and the
     advised pipeline's win / tie / loss against every fixed answer."""
-    runs = [json.loads(p.read_text()) for p in sorted(RESULTS.glob("summary-*.json"))]
-    runs = [r for r in runs if "vs" in r]
     metrics = ("average_precision", "balanced_log_loss", "mcc", "g_mean")
+    order = ("logreg", "knn", "hgb", "svm")
+
+    def key(r: dict) -> tuple:
+        clf = r.get("classifier", "logreg")
+        return (order.index(clf) if clf in order else len(order), clf,
+                metrics.index(r["scoring"]) if r["scoring"] in metrics else len(metrics))
+
+    runs = [json.loads(p.read_text()) for p in RESULTS.glob("summary-*.json")]
+    runs = sorted((r for r in runs if "vs" in r), key=key)
     grid = {(r.get("classifier", "logreg"), r["scoring"]): r for r in runs}
     classifiers = list(dict.fromkeys(c for c, _ in grid))
     lines = ["| classifier | " + " | ".join(metrics) + " |",
@@ -465,7 +472,8 @@ def markdown() -> str:
             f"{vs_best['win']} / {vs_best['tie']} / {vs_best['loss']} | "
             f"{vs_smote['win']} / {vs_smote['tie']} / {vs_smote['loss']}, "
             f"{vs_smote['mean_gain']:+.4f} |")
-    rule_runs = [json.loads(p.read_text()) for p in sorted(RESULTS.glob("rules-*.json"))]
+    rule_runs = sorted((json.loads(p.read_text()) for p in RESULTS.glob("rules-*.json")),
+                       key=key)
     if rule_runs:
         names = [k for k in rule_runs[0] if isinstance(rule_runs[0][k], dict)]
         lines += ["", "| rule | " + " | ".join(
