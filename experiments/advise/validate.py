@@ -337,13 +337,15 @@ def summary(scoring: str, classifier: str = "logreg") -> dict:
 def _cross_validated_lead(inner: dict[str, list[float]], anchor: str,
                           greater: bool) -> np.ndarray:
     """Per inner fold, the lead over ``anchor`` of *choosing* the first-ranked answer: on
-    fold ``k`` the answer best on the other folds, scored on fold ``k`` (so the lead does
-    not carry the luck of having been ranked first on those same folds)."""
+    fold ``k`` the answer best on the other folds (advise's own cross-validated choice),
+    scored on fold ``k``, so the lead does not carry the luck of having been ranked first
+    on those same folds."""
+    from synthaug.advice import _cross_validated_choice
+
     names = list(inner)
     table = np.array([inner[n] for n in names]) * (1.0 if greater else -1.0)
-    k = table.shape[1]
-    picks = [int(np.argmax(np.delete(table, j, axis=1).mean(axis=1))) for j in range(k)]
-    chosen = np.array([table[i, j] for j, i in enumerate(picks)])
+    _, picks = _cross_validated_choice(-table)
+    chosen = np.array([table[i, k] for k, i in enumerate(picks)])
     return chosen - table[names.index(anchor)]
 
 
@@ -354,7 +356,7 @@ def rules(scoring: str, classifier: str = "logreg") -> dict:
     cross-validated choice (``_cross_validated_lead``) beyond 0 or 1 standard error.
     Returns per rule the mean rank among the fixed answers and win / tie / loss against
     SMOTE to balance."""
-    from synthaug.advice import _balanced_anchor
+    from synthaug.advice import _balanced_anchor, _mean_se
     from synthaug.metrics import METRICS
 
     greater = METRICS[scoring].greater_is_better
@@ -381,12 +383,12 @@ def rules(scoring: str, classifier: str = "logreg") -> dict:
             outer.update({"cv>0": outer_anchor, "cv>1se": outer_anchor})
         else:
             d = sign * (np.array(inner[top]) - np.array(inner[anchor]))
-            mean, se = d.mean(), d.std(ddof=1) / np.sqrt(len(d))
+            mean, se = _mean_se(d)
             for m in (0, 0.5, 1, 2):
                 outer[f"lead>{m}se"] = (r["scores"]["advised-top"] if mean > m * se
                                         else outer_anchor)
             cv = _cross_validated_lead(inner, anchor, greater)
-            cv_mean, cv_se = cv.mean(), cv.std(ddof=1) / np.sqrt(len(cv))
+            cv_mean, cv_se = _mean_se(cv)
             outer["cv>0"] = r["scores"]["advised-top"] if cv_mean > 0 else outer_anchor
             outer["cv>1se"] = (r["scores"]["advised-top"] if cv_mean > cv_se
                                else outer_anchor)
